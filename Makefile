@@ -1,0 +1,48 @@
+# newscrawler: the commands users and CI run. `make help` lists them.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SITE ?= shz
+# Installed marker: reinstall when the dependency list changes.
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help install test crawl demo lint bench clean
+
+help:
+	@echo "make crawl SITE=shz   crawl a site into output/<site>/<UTC timestamp>.jsonl"
+	@echo "make test             install if needed and run the whole test suite"
+	@echo "make demo             crawl the bundled offline replica into output/demo/"
+	@echo "make lint             ruff (check + format check) and mypy"
+	@echo "make bench            run the benchmarks under benchmarks/"
+	@echo "make install          create $(VENV) and install the project with its test extra"
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' || \
+		{ echo "newscrawler needs Python >= 3.10" >&2; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+test: install
+	$(BIN)/python -m pytest
+
+crawl: install
+	$(BIN)/scrapy crawl $(SITE)
+
+demo: install
+	$(BIN)/python -m newscrawler.demo
+
+lint: install
+	$(BIN)/ruff check newscrawler tests benchmarks
+	$(BIN)/ruff format --check newscrawler tests benchmarks
+	$(BIN)/mypy
+
+bench: install
+	$(BIN)/python benchmarks/dates.py
+	$(BIN)/python benchmarks/crawl_throughput.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,0 +1,52 @@
+"""`python -m newscrawler ...`: small tools around the crawler.
+
+    python -m newscrawler extract [--url URL] FILE|-   one page -> one JSON line
+    python -m newscrawler schema                       the item's JSON Schema
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from dataclasses import asdict
+
+from newscrawler.schema import article_json_schema_text
+
+
+def _read_page(path: str) -> bytes:
+    data = sys.stdin.buffer.read() if path == "-" else open(path, "rb").read()  # noqa: SIM115
+    return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from newscrawler.extract import extract_article  # noqa: PLC0415 (heavy import)
+
+    url = args.url or ("file://" + args.file if args.file != "-" else "about:blank")
+    article = extract_article(_read_page(args.file), url)
+    print(json.dumps(asdict(article), ensure_ascii=False))
+    return 0
+
+
+def _cmd_schema(_: argparse.Namespace) -> int:
+    sys.stdout.write(article_json_schema_text())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m newscrawler", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    extract = commands.add_parser("extract", help="extract one article page to a JSON line")
+    extract.add_argument("file", help="HTML file (may be gzipped), or - for stdin")
+    extract.add_argument("--url", help="the page's URL (for relative links and site rules)")
+    extract.set_defaults(run=_cmd_extract)
+    schema = commands.add_parser("schema", help="print the JSON Schema of the exported item")
+    schema.set_defaults(run=_cmd_schema)
+    args = parser.parse_args(argv)
+    return int(args.run(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The one item newscrawler emits: a news article.
+
+Field order here is the export order of every JSON line. The published JSON Schema
+(`schema/news_article.schema.json`) is generated from this class; see `newscrawler.schema`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# ISO 8601 with a UTC offset when the time is known, a bare day when only the day is known.
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2})?$"
+UTC_TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$"
+
+
+def _schema(**extra: Any) -> dict[str, Any]:
+    return {"json_schema_extra": extra}
+
+
+@dataclass
+class NewsArticle:
+    """A news article as published on a site, with its metadata and clean body text."""
+
+    url: str = field(default="", metadata=_schema(format="uri", minLength=1))
+    """URL the article was fetched from, after redirects, tracking parameters removed."""
+
+    canonical_url: str | None = None
+    """The URL the page declares as canonical (`<link rel=canonical>`, og:url, JSON-LD)."""
+
+    site: str = field(default="", metadata=_schema(minLength=1))
+    """Key of the site or spider that produced the article, e.g. `shz`."""
+
+    title: str | None = None
+    """Headline (without kicker and without the site-name suffix of `<title>`)."""
+
+    teaser: str | None = None
+    """Lead paragraph / summary as the site shows it."""
+
+    authors: list[str] = field(default_factory=list)
+    """Author names, one per entry; agencies (`dpa`) where the page names no person."""
+
+    date_published: str | None = field(default=None, metadata=_schema(pattern=DATE_PATTERN))
+    """Publication time, ISO 8601 with the Europe/Berlin offset, or `YYYY-MM-DD` when only the
+    day is known; null when unknown."""
+
+    date_published_raw: str | None = None
+    """The string `date_published` was read from, as the page gives it."""
+
+    date_modified: str | None = field(default=None, metadata=_schema(pattern=DATE_PATTERN))
+    """Last modification time, same format as `date_published`."""
+
+    section: str | None = None
+    """Section or department, e.g. `Politik` or `Lokales / Flensburg`."""
+
+    tags: list[str] = field(default_factory=list)
+    """Keywords / topics the site attaches to the article."""
+
+    language: str | None = None
+    """Language code of the article, e.g. `de`."""
+
+    body: str = ""
+    """Clean article text: paragraphs and subheadings separated by one blank line."""
+
+    word_count: int = field(default=0, metadata=_schema(minimum=0))
+    """Number of words in `body`."""
+
+    image_url: str | None = None
+    """URL of the lead image."""
+
+    image_caption: str | None = None
+    """Caption of the lead image."""
+
+    image_credit: str | None = None
+    """Credit of the lead image, e.g. `dpa/Pool AP`."""
+
+    is_paywalled: bool = False
+    """True when the article is behind a paywall; `body` then holds only the visible text."""
+
+    crawled_at: str = field(default="", metadata=_schema(pattern=UTC_TIMESTAMP_PATTERN))
+    """When the page was fetched, UTC, ISO 8601."""
+
+    fingerprint: str = field(default="", metadata=_schema(pattern=r"^[0-9a-f]{32}$"))
+    """Stable hash of the normalised body; changes when the text changes."""

@@ -1,0 +1,68 @@
+"""Scrapy settings for newscrawler: polite defaults a site operator would accept.
+
+Every value can be overridden per run with `-s NAME=VALUE`. See README "Options".
+"""
+
+from pathlib import Path
+
+from scrapy.utils.conf import closest_scrapy_cfg
+
+BOT_NAME = "newscrawler"
+SPIDER_MODULES = ["newscrawler.spiders"]
+NEWSPIDER_MODULE = "newscrawler.spiders"
+ADDONS = {"newscrawler.addon.NewscrawlerAddon": 0}
+
+# --- Identity -------------------------------------------------------------------------------
+# Where a site operator can reach whoever runs the crawl; goes into the User-Agent
+# "newscrawler/<version> (+<contact>)". Set it to your own page or mail address.
+NEWSCRAWLER_CONTACT_URL = "https://github.com/newscrawler/newscrawler"
+
+# --- Politeness -----------------------------------------------------------------------------
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0  # seconds between requests to one site, randomised 0.5x..1.5x
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+# News pages are well under 2 MiB; anything far larger is an error page or an attack.
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+
+# --- Retries: 429 and 5xx with exponential backoff, honouring Retry-After -------------------
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+# A page that still fails after its retries costs that page only: a warning, not an error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+NEWSCRAWLER_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled each time
+NEWSCRAWLER_RETRY_BACKOFF_MAX = 120.0
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newscrawler.middlewares.retry.BackoffRetryMiddleware": 550,
+}
+
+# --- Output ---------------------------------------------------------------------------------
+_cfg = closest_scrapy_cfg()
+NEWSCRAWLER_OUTPUT_DIR = str((Path(_cfg).parent if _cfg else Path.cwd()) / "output")
+# Used when the command line gives no -o/-O.
+FEEDS = {
+    f"{NEWSCRAWLER_OUTPUT_DIR}/%(name)s/%(time)s.jsonl": {
+        "format": "jsonlines",
+        "encoding": "utf-8",
+    },
+}
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES: dict[str, int] = {}
+
+# --- Operations -----------------------------------------------------------------------------
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+LOG_LEVEL = "INFO"
+# Development only: `-s HTTPCACHE_ENABLED=1` replays pages from .scrapy/httpcache.
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_IGNORE_HTTP_CODES = [429, 500, 502, 503, 504]

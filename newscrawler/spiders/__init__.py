@@ -1,0 +1,1 @@
+"""newscrawler's spiders: `news` (any site) and one spider per site profile."""

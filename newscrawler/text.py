@@ -1,0 +1,28 @@
+"""Small text helpers shared by extraction, the item's derived fields and the state store."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_WHITESPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
+
+
+def normalize_text(text: str) -> str:
+    """NFC, invisible format characters (soft hyphen, zero-width space) dropped, spaces collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def count_words(text: str) -> int:
+    """Number of word tokens, as a reader would count them."""
+    return len(_WORD.findall(text))
+
+
+def fingerprint(body: str) -> str:
+    """Stable 128-bit hash of a body: insensitive to case, whitespace and invisible characters."""
+    normalized = normalize_text(body).casefold()
+    return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
