@@ -1,7 +1,7 @@
 """`python -m newscrawler ...`: small tools around the crawler.
 
-    python -m newscrawler extract [--url URL] FILE|-   one page -> one JSON line
-    python -m newscrawler schema                       the item's JSON Schema
+python -m newscrawler extract [--url URL] FILE|-   one page -> one JSON line
+python -m newscrawler schema                       the item's JSON Schema
 """
 
 from __future__ import annotations
@@ -35,8 +35,11 @@ def _cmd_schema(_: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m newscrawler", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m newscrawler",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="extract one article page to a JSON line")
     extract.add_argument("file", help="HTML file (may be gzipped), or - for stdin")

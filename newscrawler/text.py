@@ -11,7 +11,7 @@ _WORD = re.compile(r"\w+")
 
 
 def normalize_text(text: str) -> str:
-    """NFC, invisible format characters (soft hyphen, zero-width space) dropped, spaces collapsed."""
+    """NFC, format characters (soft hyphen, zero-width space) dropped; spaces collapsed."""
     text = unicodedata.normalize("NFC", text)
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return _WHITESPACE.sub(" ", text).strip()

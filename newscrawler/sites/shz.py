@@ -9,6 +9,10 @@ SHZ = SiteProfile(
     name="shz",
     hosts=("www.shz.de", "shz.de"),
     feeds=("https://www.shz.de/rss",),
-    sections=("https://www.shz.de/",),
+    sections=(
+        "https://www.shz.de/",
+        "https://www.shz.de/lokales/flensburg",
+        "https://www.shz.de/lokales/kiel",
+    ),
     article_url=NOZ_ARTICLE_URL,
 )

@@ -1,0 +1,9 @@
+"""The offline demo: replicas of news sites served from 127.0.0.1, and a crawl of them.
+
+The same replicas are the fixtures of the test suite.
+"""
+
+from pathlib import Path
+
+SITES_DIR = Path(__file__).parent / "site"
+"""One folder per replicated site, named after its site profile."""

@@ -1,0 +1,289 @@
+"""The crawl logic every newscrawler spider shares.
+
+A spider starts from a site profile's feeds, sitemaps (also those robots.txt lists) and section
+pages, turns what they list into `ArticleLead`s, fetches the leads that look like articles and
+emits one `NewsArticle` per article page.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+
+from newscrawler.discovery import (
+    ArticleLead,
+    DocumentTooLarge,
+    feeds_declared,
+    maybe_gunzip,
+    page_links,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_from_robots,
+)
+from newscrawler.urls import host_of, replace_origin, strip_tracking
+from newscrawler.workers import ExtractionWorkers
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from twisted.python.failure import Failure
+    from typing_extensions import Self
+
+    from newscrawler.items import NewsArticle
+    from newscrawler.sites.base import SiteProfile
+
+LEAD_META_KEY = "newscrawler_lead"
+"""Request meta key holding the `ArticleLead` an article request was made for."""
+
+# Discovery documents are fetched after the articles already found: articles first keeps the
+# scheduler's queue short and items flowing.
+ARTICLE_PRIORITY = 10
+MIN_ARTICLE_WORDS = 60
+
+logger = logging.getLogger(__name__)
+
+
+def parse_days(value: str | float | None) -> float | None:
+    """`-a days=N`: a positive number of days, or None for no limit."""
+    if value is None or value == "":
+        return None
+    days = float(value)
+    if days <= 0:
+        raise ValueError(f"days must be positive, got {value!r}")
+    return days
+
+
+def parse_origin(value: str | None) -> str | None:
+    """`-a base_url=ORIGIN`: scheme and host (and port) of a mirror or local replica."""
+    if not value:
+        return None
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"base_url must look like http://host[:port], got {value!r}")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+class NewsSpider(scrapy.Spider):
+    """Base of all newscrawler spiders. Subclasses set `profile` (or build one in __init__)."""
+
+    profile: ClassVar[SiteProfile]
+    site_profile: SiteProfile
+    workers: ExtractionWorkers
+
+    def __init__(
+        self,
+        *args: Any,
+        days: str | float | None = None,
+        base_url: str | None = None,
+        **kwargs: Any,
+    ):
+        super().__init__(*args, **kwargs)
+        self.days = parse_days(days)
+        self.base_url = parse_origin(base_url)
+        if not hasattr(self, "site_profile"):
+            self.site_profile = self.profile
+        self.cutoff = datetime.now(timezone.utc) - timedelta(days=self.days) if self.days else None
+        hosts = list(self.site_profile.hosts)
+        if self.base_url:
+            hosts.append(host_of(self.base_url))
+        self.allowed_domains = hosts
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.workers = ExtractionWorkers.from_crawler(crawler)
+        return spider
+
+    # --- URLs: the site's own, and where we fetch them from ------------------------------
+
+    def fetch_url(self, url: str) -> str:
+        """Where to fetch a URL of the site: on the replica/mirror when base_url is set."""
+        if self.base_url and self.site_profile.serves(host_of(url)):
+            return replace_origin(url, self.base_url)
+        return url
+
+    def site_url(self, fetched_url: str) -> str:
+        """The site's own URL for a fetched one (inverse of `fetch_url`)."""
+        if self.base_url and host_of(fetched_url) == host_of(self.base_url):
+            return replace_origin(fetched_url, f"https://{self.site_profile.hosts[0]}")
+        return fetched_url
+
+    def is_article_url(self, url: str) -> bool:
+        pattern = self.site_profile.article_url_re
+        return pattern is None or bool(pattern.search(urlsplit(url).path))
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"newscrawler/{key}", count)
+
+    # --- Start points ---------------------------------------------------------------------
+
+    def start_points(self) -> Iterator[scrapy.Request]:
+        profile = self.site_profile
+        for url in profile.feeds:
+            yield self.discovery_request(url, self.parse_feed)
+        for url in profile.sitemaps:
+            yield self.discovery_request(url, self.parse_sitemap)
+        if profile.discover_sitemaps:
+            robots = f"https://{profile.hosts[0]}/robots.txt"
+            yield self.discovery_request(robots, self.parse_robots)
+        for url in profile.sections:
+            yield self.discovery_request(url, self.parse_section)
+
+    async def start(self) -> AsyncIterator[Any]:
+        for request in self.start_points():
+            self._stat("start_points")
+            yield request
+
+    def discovery_request(self, url: str, callback: Any) -> scrapy.Request:
+        return scrapy.Request(
+            self.fetch_url(url),
+            callback=callback,
+            errback=self.on_discovery_error,
+            meta={"newscrawler_discovery": callback.__name__},
+        )
+
+    # --- Discovery callbacks ----------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        text = response.text if isinstance(response, TextResponse) else ""
+        for url in sitemaps_from_robots(text, self.site_url(response.url)):
+            yield self.discovery_request(url, self.parse_sitemap)
+
+    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+        max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        try:
+            body = maybe_gunzip(response.body, max_size)
+        except (DocumentTooLarge, OSError, EOFError) as error:
+            logger.warning("Skipping sitemap %s: %s", response.url, error)
+            self._stat("discovery_failed/sitemap_too_large")
+            return
+        sitemap = parse_sitemap(body)
+        if sitemap.is_index:
+            for entry in sitemap.entries:
+                if self.is_recent(entry):
+                    yield self.discovery_request(entry.url, self.parse_sitemap)
+        else:
+            yield from self.lead_requests(sitemap.entries)
+
+    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+        yield from self.lead_requests(parse_feed(response.body, self.site_url(response.url)))
+
+    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        if not isinstance(response, TextResponse):
+            self._stat("discovery_failed/not_html")
+            return
+        page_url = self.site_url(response.url)
+        for feed_url in feeds_declared(response.text, page_url):
+            yield self.discovery_request(feed_url, self.parse_feed)
+        leads = (ArticleLead(url=u, source="section") for u in page_links(response.text, page_url))
+        yield from self.lead_requests(lead for lead in leads if self.is_article_url(lead.url))
+
+    # --- Article leads -------------------------------------------------------------------
+
+    def is_recent(self, lead: ArticleLead) -> bool:
+        """False only when the listing dates the lead before the `days` cutoff."""
+        when = lead.published or lead.modified
+        return self.cutoff is None or when is None or when >= self.cutoff
+
+    def lead_requests(self, leads: Iterable[ArticleLead]) -> Iterator[scrapy.Request]:
+        for lead in leads:
+            request = self.lead_request(lead)
+            if request is not None:
+                yield request
+
+    def lead_request(self, lead: ArticleLead) -> scrapy.Request | None:
+        """The request for an article lead, or None when the lead is not to be followed."""
+        lead = replace(lead, url=strip_tracking(lead.url))
+        self._stat(f"leads/{lead.source}")
+        if not self.site_profile.serves(host_of(lead.url)):
+            self._stat("leads_skipped/offsite")
+            return None
+        if not self.is_article_url(lead.url):
+            self._stat("leads_skipped/not_article_url")
+            return None
+        if not self.is_recent(lead):
+            self._stat("leads_skipped/too_old")
+            return None
+        return scrapy.Request(
+            self.fetch_url(lead.url),
+            callback=self.parse_article,
+            errback=self.on_article_error,
+            priority=ARTICLE_PRIORITY,
+            meta={LEAD_META_KEY: lead},
+        )
+
+    async def parse_article(self, response: Response) -> AsyncIterator[NewsArticle]:
+        if not isinstance(response, TextResponse):
+            logger.warning("Not an HTML page, no article: %s", response.url)
+            self._stat("articles_dropped/not_html")
+            return
+        crawled_at = datetime.now(timezone.utc)
+        article = await self.workers.extract(
+            response.body,
+            self.site_url(response.url),
+            declared_encoding=response.encoding if response.headers.get("Content-Type") else None,
+            crawled_at=crawled_at,
+        )
+        if not self.is_article(article):
+            logger.info("Not an article page, skipped: %s", response.url)
+            self._stat("articles_dropped/not_article")
+            return
+        if not self.is_recent_article(article):
+            logger.debug("Older than %s days, skipped: %s", self.days, response.url)
+            self._stat("articles_dropped/too_old")
+            return
+        article.url = strip_tracking(response.url)
+        article.site = self.site_profile.name
+        self._stat("articles_extracted")
+        yield article
+
+    def is_recent_article(self, article: NewsArticle) -> bool:
+        """The `days` limit applied to the page's own date, for leads no listing dated."""
+        if self.cutoff is None or not article.date_published:
+            return True
+        published = datetime.fromisoformat(article.date_published)
+        if published.tzinfo is None:  # a bare day counts as a whole day
+            published = published.replace(tzinfo=timezone.utc) + timedelta(days=1)
+        return published >= self.cutoff
+
+    @staticmethod
+    def is_article(article: NewsArticle) -> bool:
+        return bool(article.title) and (
+            article.word_count >= MIN_ARTICLE_WORDS or article.is_paywalled
+        )
+
+    # --- Failures: a bad page costs that page, not the run --------------------------------
+
+    @staticmethod
+    def _failure_reason(failure: Failure) -> str:
+        if isinstance(failure.value, HttpError):
+            return f"http_{failure.value.response.status}"
+        return type(failure.value).__name__
+
+    @staticmethod
+    def _failed_url(failure: Failure) -> str:
+        request = getattr(failure, "request", None)  # set by Scrapy on errback failures
+        return request.url if request is not None else "?"
+
+    def on_article_error(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # Dropped on purpose by a middleware (robots.txt, offsite, known article).
+            logger.debug("Not fetched (%s): %s", failure.value, self._failed_url(failure))
+            self._stat("articles_not_fetched")
+            return
+        reason = self._failure_reason(failure)
+        logger.warning("Article failed (%s): %s", reason, self._failed_url(failure))
+        self._stat(f"articles_failed/{reason}")
+
+    def on_discovery_error(self, failure: Failure) -> None:
+        reason = self._failure_reason(failure)
+        logger.warning("Start point or listing failed (%s): %s", reason, self._failed_url(failure))
+        self._stat(f"discovery_failed/{reason}")
