@@ -132,7 +132,9 @@ _ZONE = (
 )
 _TIME = re.compile(
     r"(?<![0-9.:])(?P<hour>[0-9]{1,2})"
-    r"(?:[:.](?P<minute>[0-9]{2})(?:[:.](?P<second>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?![0-9])"
+    r"(?::(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?![0-9])"
+    # 12.31 (Uhr), but not the start of a date: "21.01.2022 21.01.2022"
+    r"|\.(?P<dot_minute>[0-9]{2})(?!\.?[0-9])"
     r"|(?= ?(?:uhr\b|h\b|(?-i:AM|PM|pm)\b|[ap]\.m\.)))"
     # Lower-case "am" is German for "on" ("12:31 am 21.01."): only AM, PM, pm, a.m., p.m. count.
     r"(?: ?(?P<ampm>(?-i:AM|PM|pm)\b|(?-i:[ap])\.m\.))?"
@@ -205,6 +207,7 @@ _CTIME = re.compile(
 _INVISIBLE = re.compile(r"[\u00ad\u034f\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 _SPACE = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 _ANY_DIGIT = re.compile(r"[0-9]")
+_YEAR = re.compile(r"(?<![0-9])[0-9]{4}(?![0-9])")
 _MONTH_WORD = re.compile(_NOT_LETTER_BEFORE + _MON, re.IGNORECASE)
 
 
@@ -240,8 +243,6 @@ def parse_date(raw: str, *, now: datetime | None = None) -> datetime | date | No
     found, value = _scan(text, anchor)
     if found:
         return value
-    if not _ANY_DIGIT.search(text):
-        return None
     return _parse_with_dateparser(text, anchor)
 
 
@@ -406,7 +407,7 @@ def _time_of(match: re.Match[str] | None, day: date) -> datetime | date:
     if match is None:
         return day
     hour = int(match["hour"])
-    minute = int(match["minute"] or 0)
+    minute = int(match["minute"] or match["dot_minute"] or 0)
     second = int(match["second"] or 0)
     ampm = match["ampm"]
     if ampm:
@@ -473,14 +474,15 @@ def _relative(text: str, anchor: datetime) -> datetime | date | None:
 
 
 def _parse_with_dateparser(text: str, anchor: datetime) -> datetime | date | None:
-    """The slow path for what the patterns do not know. Strict: a day, month and year must be
-    in the text; a time makes it an instant. Label prefixes are cut off first, because
-    dateparser fails on "Stand: ..."."""
-    start = _ANY_DIGIT.search(text)
+    """The slow path for what the patterns do not know. Only absolute dates, strictly: a day, a
+    month and a year must be in the text (a four-digit year or a month name among them: bare
+    digit groups such as "12 11 10" are no date); a time makes it an instant. Label prefixes are
+    cut off first, because dateparser fails on "Stand: ..."."""
+    digit = _ANY_DIGIT.search(text)
     month = _MONTH_WORD.search(text)
-    if start is None:
+    if digit is None or (month is None and not _YEAR.search(text)):
         return None
-    begin = min(start.start(), month.start()) if month else start.start()
+    begin = min(digit.start(), month.start()) if month else digit.start()
     snippet = text[begin : begin + _FALLBACK_CHARS]
     from dateparser import DateDataParser  # noqa: PLC0415 (slow import, rarely needed)
 
@@ -491,6 +493,9 @@ def _parse_with_dateparser(text: str, anchor: datetime) -> datetime | date | Non
         "TIMEZONE": "Europe/Berlin",
         "RETURN_TIME_AS_PERIOD": True,
         "STRICT_PARSING": True,
+        # Not its relative parser ("4 Min." would be four minutes ago) nor its timestamp and
+        # digit-run parsers: the patterns above handle what those could read correctly.
+        "PARSERS": ["absolute-time"],
     }
     try:
         data = DateDataParser(languages=["de", "en"], settings=settings).get_date_data(snippet)
