@@ -56,7 +56,7 @@ FEEDS = {
 }
 FEED_EXPORT_ENCODING = "utf-8"
 
-ITEM_PIPELINES: dict[str, int] = {}
+ITEM_PIPELINES: dict[str, int] = {"newscrawler.pipelines.dates.DateNormalizationPipeline": 200}
 
 # --- Operations -----------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
