@@ -30,9 +30,10 @@ Rules (the same on every path):
 - Only ASCII digits count, and only the first `MAX_SCAN_CHARS` characters are read, so huge or
   hostile input costs microseconds.
 
-Speed: common formats go through compiled regular expressions only. Anything they do not
-recognise, but which has a digit in it, goes to dateparser (imported lazily, strict parsing:
-day, month and year must all be present), which is some 100x slower.
+Speed: common formats go through compiled regular expressions only (a few microseconds). What
+they do not recognise goes to dateparser if it has a four-digit year or a month name; dateparser
+is imported lazily, reads absolute dates only, strictly (day, month and year must all be
+present), and is some 100x slower. See benchmarks/dates.py.
 """
 
 from __future__ import annotations
@@ -83,11 +84,11 @@ _WEEKDAYS: Final = [
     "samstag", "sa", "sonntag", "so", "monday", "mon", "tuesday", "tue", "wednesday", "wed",
     "thursday", "thu", "friday", "fri", "saturday", "sat", "sunday", "sun",
 ]  # fmt: skip
-# Offsets of the zone names that appear next to times (German names, RFC 822 names).
+# Offsets of the zone names that appear next to times: German and central European names and
+# those of RFC 822. Not "WEST" & co.: "12:31 West-Berlin" would read as a zone.
 _ZONE_HOURS: Final = {
-    "z": 0, "ut": 0, "utc": 0, "gmt": 0, "wez": 0, "wet": 0,
-    "mez": 1, "cet": 1, "wesz": 1, "west": 1, "bst": 1,
-    "mesz": 2, "cest": 2, "oez": 2, "eet": 2, "oesz": 3, "eest": 3,
+    "z": 0, "ut": 0, "utc": 0, "gmt": 0, "wez": 0,
+    "mez": 1, "cet": 1, "wesz": 1, "mesz": 2, "cest": 2, "oez": 2, "oesz": 3,
     "est": -5, "edt": -4, "cst": -6, "cdt": -5, "mst": -7, "mdt": -6, "pst": -8, "pdt": -7,
 }  # fmt: skip
 _NUMBER_WORDS: Final = {
@@ -126,8 +127,9 @@ _NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 # pattern nests quantifiers: matching stays linear however hostile the text.
 
 _ZONE = (
-    r"(?P<zone>(?:utc|gmt) ?[+-](?:1[0-4]|0?[0-9])(?::?[0-5][0-9])?(?![0-9])"
-    r"|[+-](?:0[0-9]|1[0-4])(?::?[0-5][0-9])?(?![0-9.:])"
+    # not a time range: "12:31-14:00 Uhr"
+    r"(?P<zone>(?:utc|gmt) ?[+-](?:1[0-4]|0?[0-9])(?::?[0-5][0-9])?(?![0-9]| ?uhr\b)"
+    r"|[+-](?:0[0-9]|1[0-4])(?::?[0-5][0-9])?(?![0-9.:]| ?uhr\b)"
     r"|" + _words(_ZONE_HOURS) + ")"
 )
 _TIME = re.compile(
@@ -135,10 +137,10 @@ _TIME = re.compile(
     r"(?::(?P<minute>[0-9]{2})(?::(?P<second>[0-9]{2})(?:[.,][0-9]{1,9})?)?(?![0-9])"
     # 12.31 (Uhr), but not the start of a date: "21.01.2022 21.01.2022"
     r"|\.(?P<dot_minute>[0-9]{2})(?!\.?[0-9])"
-    r"|(?= ?(?:uhr\b|h\b|(?-i:AM|PM|pm)\b|[ap]\.m\.)))"
+    r"|(?= ?(?:uhr\b|(?-i:AM|PM|pm)\b|[ap]\.m\.)))"
     # Lower-case "am" is German for "on" ("12:31 am 21.01."): only AM, PM, pm, a.m., p.m. count.
     r"(?: ?(?P<ampm>(?-i:AM|PM|pm)\b|(?-i:[ap])\.m\.))?"
-    r"(?: ?(?:uhr|h)\b)?"
+    r"(?: ?(?P<uhr>uhr|h)\b)?"
     r"(?: ?\(?" + _ZONE + r"\)?)?",
     re.IGNORECASE,
 )
@@ -414,16 +416,25 @@ def _time_of(match: re.Match[str] | None, day: date) -> datetime | date:
         if not 1 <= hour <= 12:
             return day
         hour = hour % 12 + (12 if ampm.lower().startswith("p") else 0)
-    return _clock(day, hour, minute, second, _zone(match["zone"]) or BERLIN)
+    label = match["zone"]
+    if label and label[0] == "-" and match["second"] is None:
+        label = None  # "10:00-12:00" is a range; real negative offsets come with seconds
+    return _clock(day, hour, minute, second, _zone(label) or BERLIN)
 
 
 def _adjacent_time(text: str, start: int, end: int) -> re.Match[str] | None:
-    """The time written right after text[start:end], else right before it."""
+    """The time written right after text[start:end], else right before it.
+
+    "12.31" without "Uhr" is a time only after the date and with two hour digits: numbers such
+    as "2.10 Mio." or "Version 2.10 | 21.01.2022" stay numbers."""
     gap = _GAP_AFTER.match(text, end)
     after = _TIME.match(text, gap.end() if gap else end)
-    if after:
+    if after and (after["dot_minute"] is None or after["uhr"] or len(after["hour"]) == 2):
         return after
-    return _TIME_BEFORE.search(text, max(0, start - 48), start)
+    before = _TIME_BEFORE.search(text, max(0, start - 48), start)
+    if before and (before["dot_minute"] is None or before["uhr"]):
+        return before
+    return None
 
 
 def _scan(text: str, anchor: datetime) -> tuple[bool, datetime | date | None]:
@@ -460,6 +471,8 @@ def _relative(text: str, anchor: datetime) -> datetime | date | None:
                 return None
             delta += count * unit
             exact = exact or unit < timedelta(days=1)
+        if delta > timedelta(days=365 * 30):
+            return None  # "vor 9999 Wochen" names no publication day
         if exact:
             return (anchor.astimezone(timezone.utc) - delta).astimezone(BERLIN)
         return anchor.date() - delta

@@ -50,6 +50,15 @@ def test_any_string_gives_none_or_a_canonical_value(raw: str) -> None:
 
 
 @FAST
+@given(st.one_of(date_like, byline_like))
+def test_normalising_twice_changes_nothing(raw: str) -> None:
+    # The pipeline re-normalises what extraction already normalised.
+    once = normalize_date(raw, now=NOW)
+    if once is not None:
+        assert normalize_date(once, now=NOW) == once
+
+
+@FAST
 @given(
     st.datetimes(min_value=datetime(1995, 1, 1), max_value=datetime(2100, 1, 1)),
     st.integers(min_value=-12 * 4, max_value=14 * 4).map(lambda q: timedelta(minutes=15 * q)),
