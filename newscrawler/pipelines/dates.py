@@ -102,7 +102,7 @@ class DateNormalizationPipeline:
             if _present(value) and not _present(raw):
                 # Whatever the value was, keep it as the raw string: nothing is lost.
                 self._set(adapter, PUBLISHED_RAW, str(value))
-            adapter[PUBLISHED] = normalized
+            self._set(adapter, PUBLISHED, normalized)
             if normalized is not None:
                 self.stats.inc_value("dates/normalized")
 
