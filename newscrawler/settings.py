@@ -57,7 +57,7 @@ FEEDS = {
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_URI_PARAMS = "newscrawler.feeds.uri_params"  # %(time)s = 20220121T113100Z (UTC)
 
-ITEM_PIPELINES: dict[str, int] = {}
+ITEM_PIPELINES: dict[str, int] = {"newscrawler.pipelines.dates.DateNormalizationPipeline": 200}
 
 # --- Operations -----------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
