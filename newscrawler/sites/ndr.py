@@ -9,7 +9,6 @@ and audio, video and podcast pages (`,audio1234.html`) are not articles. A publi
 no paywall.
 """
 
-from newscrawler.extract.rules import ExtractionRules
 from newscrawler.sites.base import SiteProfile
 
 SITEMAP = "https://www.ndr.de/index~sitemap_f-sitemap--ndr--{}--100.xml"
@@ -25,9 +24,5 @@ NDR = SiteProfile(
     article_url=(
         r"^/(?:nachrichten|sport|kultur|ratgeber|geschichte)/(?:[^/]+/)*"
         r"[^/,]+,(?!(?:audio|video|podcast)\d)[a-z][a-z0-9_-]*\.html$"
-    ),
-    extraction=ExtractionRules(
-        # The programme note under every article: "Dieses Thema im Programm: NDR Info | ..."
-        boilerplate=(r"^Dieses Thema im Programm:.*",),
     ),
 )
