@@ -240,7 +240,8 @@ def test_article_fields(
             CHECKS[name](item, spec, crawl.expected)
         except AssertionError as error:
             failures.append(f"{name}: {error}")
-    assert failures == []
+    if failures:
+        pytest.fail("\n\n".join(failures), pytrace=False)
 
 
 @pytest.mark.parametrize(("site", "path", "check"), DEFERRED_CASES)
