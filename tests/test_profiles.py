@@ -10,6 +10,7 @@ correct crawl of it gives (see `newscrawler/demo/site/README.md`):
 - `not_emitted`: pages (fetched or not) that must never become items;
 - `never_fetched`: pages the crawl must not even request (not article URLs, robots.txt, too old
   for `-a days`);
+- `offsite` (optional): links in the site's listings to other sites, skipped;
 - `urls`: examples of the site's article and non-article URLs for its URL pattern.
 
 An article's `needs_full_extractor` names checks the first extractor fails on a realistic
@@ -119,6 +120,12 @@ def check_body_start(item: dict[str, Any], spec: dict[str, Any], expected: dict[
         assert item["body"].startswith(spec["body_starts_with"]), item["body"]
 
 
+def check_headline_not_in_body(
+    item: dict[str, Any], spec: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    assert spec["title"] not in item["body"].split("\n\n"), item["body"]
+
+
 def check_body_lacks(item: dict[str, Any], spec: dict[str, Any], expected: dict[str, Any]) -> None:
     present = [text for text in spec.get("body_lacks", []) if text in item["body"]]
     assert present == [], item["body"]
@@ -137,6 +144,7 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], Non
     "body_has": check_body_has,
     "body_starts_with": check_body_start,
     "body_lacks": check_body_lacks,
+    "headline_not_in_body": check_headline_not_in_body,
     "boilerplate": check_boilerplate,
 }
 
@@ -225,6 +233,10 @@ def test_non_articles_are_not_emitted(
     assert set(expected["not_emitted"]) & set(crawl.items) == set()
     assert set(expected["never_fetched"]) & crawl.requested == set()
     assert set(expected["never_fetched"]) & set(crawl.items) == set()
+    # Links to other sites in feeds and pages are skipped, never fetched from the replica.
+    offsite = expected.get("offsite", [])
+    assert {item["url"] for item in crawl.result.items} & set(offsite) == set()
+    assert (crawl.result.stat("newscrawler/leads_skipped/offsite") or 0) >= len(offsite)
 
 
 @pytest.mark.parametrize(("site", "path", "checks"), ARTICLE_CASES)

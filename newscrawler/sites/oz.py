@@ -2,4 +2,9 @@
 
 from newscrawler.sites.platforms.rnd import rnd_site
 
-OZ = rnd_site("oz", "www.ostsee-zeitung.de", sections=("/lokales/rostock/",))
+OZ = rnd_site(
+    "oz",
+    "www.ostsee-zeitung.de",
+    feed_categories=("lokales", "mecklenburg-vorpommern"),
+    sections=("/lokales/rostock/",),
+)
