@@ -23,7 +23,7 @@ listings date a few planted older ones, which must be skipped before download.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -36,6 +36,7 @@ import pytest
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.sites import PROFILES
+from newscrawler.spiders.sites import SITE_SPIDERS
 from tests.crawl import CrawlResult, run_crawl
 
 pytestmark = pytest.mark.slow
@@ -79,7 +80,7 @@ def crawl_replica(site: str, output_dir: Path) -> ReplicaCrawl:
 
 
 @pytest.fixture(scope="session")
-def replica_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[str], Any]]:
+def replica_crawl(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], ReplicaCrawl]:
     """`replica_crawl(site)`: the crawl of a replica, run once per session."""
     done: dict[str, ReplicaCrawl] = {}
 
@@ -88,7 +89,7 @@ def replica_crawl(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable
             done[site] = crawl_replica(site, tmp_path_factory.mktemp(site))
         return done[site]
 
-    yield crawl
+    return crawl
 
 
 # --- The checks an article's item must pass --------------------------------------------------
@@ -179,8 +180,6 @@ def test_every_profile_has_a_replica() -> None:
 @pytest.mark.parametrize("site", REPLICAS)
 def test_article_url_pattern(site: str) -> None:
     """The profile's article URL pattern on the site's real URL shapes (no crawl)."""
-    from newscrawler.spiders.sites import SITE_SPIDERS
-
     spider = SITE_SPIDERS[site]()
     urls = EXPECTED[site]["urls"]
     assert urls["article"] and urls["not_article"]
