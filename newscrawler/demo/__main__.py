@@ -1,6 +1,7 @@
-"""`python -m newscrawler.demo` (`make demo`): crawl the bundled shz.de replica, offline.
+"""`python -m newscrawler.demo [--site NAME]` (`make demo`): crawl a bundled replica offline
+(shz.de unless `--site` names another: every site profile has one).
 
-Serves the replica on 127.0.0.1, runs the real `scrapy crawl shz` against it and writes
+Serves the replica on 127.0.0.1, runs the real `scrapy crawl <site>` against it and writes
 `output/demo/<UTC timestamp>.jsonl`, then checks every line against the published schema.
 """
 
@@ -37,7 +38,9 @@ def validate(path: Path) -> tuple[int, list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m newscrawler.demo", description=__doc__)
-    parser.add_argument("--site", default="shz", help="replica to crawl (default: shz)")
+    replicas = sorted(path.name for path in SITES_DIR.iterdir() if path.is_dir())
+    parser.add_argument("--site", default="shz", choices=replicas,
+                        help="replica to crawl (default: shz)")  # fmt: skip
     parser.add_argument("--output-dir", type=Path, default=Path("output/demo"))
     args = parser.parse_args(argv)
 

@@ -1,0 +1,5 @@
+"""ln-online.de, Lübecker Nachrichten (RND, Arc XP platform)."""
+
+from newscrawler.sites.platforms.rnd import rnd_site
+
+LN = rnd_site("ln", "www.ln-online.de", sections=("/lokales/luebeck/",))

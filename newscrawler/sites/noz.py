@@ -1,0 +1,5 @@
+"""noz.de, Neue Osnabrücker Zeitung (NOZ/mh:n platform)."""
+
+from newscrawler.sites.platforms.mhn import mhn_site
+
+NOZ = mhn_site("noz", "www.noz.de", sections=("/lokales/osnabrueck", "/lokales/melle"))
