@@ -1,0 +1,90 @@
+"""Main text: trafilatura finds it, this module turns its result into blocks we can clean.
+
+trafilatura returns an XML body (`p`, `head`, `list`/`item`, `quote`, `table`, with `ref` for
+links when asked). Keeping the links lets the cleanup recognise lists of links to other articles
+and one-line "Lesen Sie auch: ..." pointers, which plain text cannot show.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import trafilatura
+from lxml.etree import _Element
+from lxml.html import HtmlElement
+
+from newscrawler.text import normalize_text
+
+logger = logging.getLogger(__name__)
+
+HEADING, PARAGRAPH, ITEM, QUOTE, ROW = "heading", "paragraph", "item", "quote", "row"
+
+
+@dataclass
+class Block:
+    """One paragraph-level unit of the body."""
+
+    kind: str
+    text: str
+    link_share: float = 0.0
+    """Share of the text's characters inside links."""
+    group: int = -1
+    """Index of the list or table the block belongs to (-1: none)."""
+
+
+def _text_and_link_share(element: _Element) -> tuple[str, float]:
+    text = normalize_text(" ".join(element.itertext()))
+    if not text:
+        return "", 0.0
+    linked = sum(
+        len(normalize_text(" ".join(ref.itertext())))
+        for ref in element.iter("ref")
+        if not (ref.get("target") or "").startswith("#")  # in-page anchors are not elsewhere
+    )
+    return text, min(1.0, linked / len(text))
+
+
+def blocks_from_body(body: _Element) -> list[Block]:
+    blocks: list[Block] = []
+    for index, child in enumerate(body):
+        tag = child.tag
+        if tag == "list":
+            for item in child.iter("item"):
+                text, share = _text_and_link_share(item)
+                if text:
+                    blocks.append(Block(ITEM, text, share, index))
+        elif tag == "table":
+            for row in child.iter("row"):
+                cells = [normalize_text(" ".join(cell.itertext())) for cell in row]
+                text = " | ".join(cell for cell in cells if cell)
+                if text:
+                    blocks.append(Block(ROW, text, 0.0, index))
+        else:
+            text, share = _text_and_link_share(child)
+            if text:
+                kind = {"head": HEADING, "quote": QUOTE}.get(str(tag), PARAGRAPH)
+                blocks.append(Block(kind, text, share))
+    return blocks
+
+
+def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[Block]:
+    """The page's main text as blocks, in reading order. trafilatura works on its own copy of
+    `tree`, so the caller's tree is left as it is. No URL is passed on purpose: link targets
+    stay as written, so in-page anchors (`#entry-3`) are told from links elsewhere."""
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            include_comments=False,
+            include_links=True,
+            include_tables=True,
+            favor_recall=favor_recall,
+            with_metadata=False,
+        )
+    except Exception:  # trafilatura is third-party code run on hostile input
+        logger.warning("trafilatura failed on this page", exc_info=True)
+        return []
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    return blocks_from_body(body)

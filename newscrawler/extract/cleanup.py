@@ -1,0 +1,212 @@
+"""What German news sites put between the paragraphs of an article, and how it is removed.
+
+Every rule here is general: page furniture lines ("zur Startseite", "Foto: dpa"), link lists
+to other articles, pointers ("Lesen Sie auch: ..."), newsletter/app promos, embed consent
+placeholders, syndication and agency notes, author bios, scrambled paywall text, and the headline
+repeated at the top. Per-site patterns come from `ExtractionRules.boilerplate`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block
+from newscrawler.extract.paywall import looks_scrambled
+
+_I = re.IGNORECASE
+
+# Whole blocks that are page furniture, whatever their length.
+FURNITURE = re.compile(
+    r"^(?:zur(?:ück zur)? startseite|startseite|diskutieren sie mit\b.{0,80}|"
+    r"(?:leser)?kommentare? (?:anzeigen|lesen|schreiben|ausblenden)|kommentieren|"
+    r"\d+\s+kommentare?|avatar_\S*.*|weiterlesen nach der anzeige|anzeige|werbung|"
+    r"artikel weiterlesen|weiterlesen|mehr anzeigen|mehr infos|mehr erfahren|"
+    r"(?:artikel )?teilen|drucken|versenden|merken|link kopieren|feedback|"
+    r"lesezeit:?\s*\d+\s*min\w*\.?|\d+\s*min(?:\.|uten)?\s*lesezeit|"
+    r"bild \d+ von \d+|\d+ bilder|bildergalerie|zur bildergalerie|"
+    r"dieses thema im programm:?.*|mehr zum thema:?|auch interessant:?|lesen sie auch:?|"
+    r"das könnte sie auch interessieren:?|empfehlungen der redaktion|weitere artikel:?|"
+    r"meistgelesen|top-?themen|mehr aus (?:dem|der) \S+|mehr nachrichten:?|"
+    r"verwendete quellen:?|quellen:?|mit agenturmaterial\.?|"
+    r"mit material (?:von|der) .{1,60}|\(\s*[\w.]{2,8}(?:\s*/\s*[\w.]{2,8})*\s*\))$",
+    _I,
+)
+
+# Captions and credits: short blocks that start or end with a credit.
+_CREDIT_START = re.compile(
+    r"^(?:fotos?|bild(?:er)?|grafik|illustration|video|quelle|symbolbild|archivbild|"
+    r"archivfoto|titelbild|bildquelle|copyright)\s*:|^(?:©|\(c\)\s)",
+    _I,
+)
+_CREDIT_END = re.compile(r"(?:[.!?“\"]\s+|\s)(?:fotos?|bild|foto/grafik)\s*:\s*[^.!?]{2,80}$", _I)
+_CREDIT_PARENTHESES = re.compile(r"\((?:fotos?|bild|quelle)\s*:[^)]{2,80}\)\s*$", _I)
+
+# Short promotional or navigational blocks, recognised by what they say.
+_PROMO = [
+    re.compile(p, _I)
+    for p in (
+        r"newsletter.{0,300}(?:anmeld|abonnier|bestell|registrier|kostenlos|postfach|hier geht)",
+        r"(?:anmeld|abonnier|bestell|registrier).{0,200}newsletter",
+        r"\bapps?\b.{0,200}(?:herunterladen|installieren|laden sie|download|app store|google play)",
+        r"(?:folgen sie|folgt) uns (?:auf|bei)",
+        r"hier geht(?:'|’)?s zu(?:r|m)? ",
+        r"affiliate|provision\b.{0,80}(?:einkauf|kauf)",
+        r"externe[rn]? inhalt|datenschutzerklärung|einverstanden, dass (?:mir )?(?:externe|inhalte)",
+        r"(?:jetzt|hier) (?:weiter)?lesen mit|weiterlesen mit|(?:jetzt|zum) abo\b|"
+        r"abo abschließen|sie haben bereits ein (?:abo|abonnement)|nur für abonnenten",
+        r"^dieser (?:artikel|beitrag|text) (?:ist|erschien|wurde) (?:zuerst|ursprünglich)",
+        r"^mit informationen (?:von|der|aus) ",
+        r"partnermarke",
+    )
+]
+_PROMO_MAX_WORDS = 70
+_POINTER = re.compile(
+    r"^(?:>>|»|→|►|▶|lesen sie (?:auch|hier|mehr)|auch interessant|mehr (?:dazu|zum thema)|"
+    r"zum (?:artikel|thema|beitrag|video|liveblog|newsblog|ticker)|lesetipp|passend dazu|"
+    r"weiterlesen|hier lesen sie|mehr informationen|mehr zu|siehe auch|hintergrund|"
+    r"alles (?:zum|zur|über)|jetzt (?:anhören|ansehen|lesen))\b",
+    _I,
+)
+_BIO = re.compile(
+    r"\b(?:ist|war|arbeitet|schreibt|berichtet)\b.{0,120}\b(?:redakteur|korrespondent|"
+    r"reporter|autor|ressort|volontär|journalist|kolumnist|redaktion)",
+    _I,
+)
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def _squash(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+@dataclass(frozen=True)
+class CleanupContext:
+    """What the cleanup needs to know about the page besides the body."""
+
+    titles: Sequence[str] = ()
+    """Headline candidates (JSON-LD, og:title, `<h1>`): a block repeating one is not body."""
+    authors: Sequence[str] = ()
+    site_patterns: Sequence[re.Pattern[str]] = ()
+
+
+def is_furniture(text: str, site_patterns: Iterable[re.Pattern[str]] = ()) -> bool:
+    """True for a block that is page furniture: a fixed phrase, a caption/credit, a promo."""
+    if FURNITURE.match(text) or any(p.search(text) for p in site_patterns):
+        return True
+    words = _words(text)
+    if words <= 25 and _CREDIT_START.search(text):
+        return True
+    if words <= 60 and (_CREDIT_END.search(text) or _CREDIT_PARENTHESES.search(text)):
+        return True
+    return words <= _PROMO_MAX_WORDS and any(p.search(text) for p in _PROMO)
+
+
+def _is_link_list(items: list[Block]) -> bool:
+    linked = sum(item.link_share >= 0.6 for item in items)
+    return linked >= max(1, len(items) / 2)
+
+
+def _is_pointer(block: Block) -> bool:
+    words = _words(block.text)
+    if words > 30:
+        return False
+    if _POINTER.match(block.text) and (block.link_share >= 0.2 or block.text.startswith(">>")):
+        return True
+    return block.kind in (PARAGRAPH, HEADING) and block.link_share >= 0.8 and words <= 20
+
+
+def _is_title(block: Block, titles: set[str]) -> bool:
+    text = _squash(block.text)
+    return bool(text) and any(
+        text == title or (title in text and len(text) <= len(title) + 60) for title in titles
+    )
+
+
+def clean_blocks(blocks: list[Block], context: CleanupContext) -> tuple[list[Block], bool]:
+    """The blocks that are article text, in order; and whether scrambled (paywalled) text was
+    dropped."""
+    keep = [True] * len(blocks)
+    dropped_reason = [""] * len(blocks)
+    scrambled = False
+
+    def drop(index: int, reason: str) -> None:
+        keep[index] = False
+        dropped_reason[index] = reason
+
+    groups: dict[int, list[int]] = {}
+    for index, block in enumerate(blocks):
+        if block.kind == ITEM and block.group >= 0:
+            groups.setdefault(block.group, []).append(index)
+    for members in groups.values():
+        if _is_link_list([blocks[i] for i in members]):
+            for i in members:
+                drop(i, "link list")
+
+    for index, block in enumerate(blocks):
+        if not keep[index]:
+            continue
+        if is_furniture(block.text, context.site_patterns):
+            drop(index, "furniture")
+        elif _is_pointer(block):
+            drop(index, "pointer")
+        elif looks_scrambled(block.text):
+            drop(index, "scrambled")
+            scrambled = True
+
+    # A heading or a lead-in line ("Mehr zum Thema:") whose content was all dropped.
+    for index, block in enumerate(blocks):
+        if not keep[index] or not (block.kind == HEADING or block.text.endswith(":")):
+            continue
+        following = next((i for i in range(index + 1, len(blocks)) if keep[i]), None)
+        removed_next = index + 1 < len(blocks) and not keep[index + 1]
+        if (removed_next and _words(block.text) <= 15) and (
+            following is None or blocks[following].kind == HEADING or block.kind != HEADING
+        ):
+            drop(index, "orphaned heading")
+
+    titles = {_squash(t) for t in context.titles if t and _squash(t)}
+    for index, block in enumerate(blocks):
+        if not keep[index]:
+            continue
+        if block.kind == PARAGRAPH and _words(block.text) > 40:
+            break
+        if _is_title(block, titles):
+            drop(index, "headline")
+
+    kept = [b for b, k in zip(blocks, keep, strict=True) if k]
+    kept = _drop_trailing_bio(kept, context.authors)
+    while kept and kept[-1].kind == HEADING:
+        kept.pop()
+    return _dedupe(kept), scrambled
+
+
+def _drop_trailing_bio(blocks: list[Block], authors: Sequence[str]) -> list[Block]:
+    """An author bio closing the article ("Ulrich Exner ist Korrespondent ...")."""
+    names = [a for a in authors if " " in a]
+    for _ in range(2):
+        if not blocks:
+            break
+        last = blocks[-1].text
+        if _words(last) <= 80 and any(n in last for n in names) and _BIO.search(last):
+            blocks = blocks[:-1]
+        else:
+            break
+    return blocks
+
+
+def _dedupe(blocks: list[Block]) -> list[Block]:
+    seen: set[str] = set()
+    result = []
+    for block in blocks:
+        key = _squash(block.text)
+        if key in seen and _words(block.text) >= 4:
+            continue
+        seen.add(key)
+        result.append(block)
+    return result
