@@ -8,9 +8,11 @@ and one-line "Lesen Sie auch: ..." pointers, which plain text cannot show.
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 
 import trafilatura
+from lxml import etree
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
@@ -19,6 +21,28 @@ from newscrawler.text import normalize_text
 logger = logging.getLogger(__name__)
 
 HEADING, PARAGRAPH, ITEM, QUOTE, ROW = "heading", "paragraph", "item", "quote", "row"
+
+
+_SCREEN_READER_ONLY = re.compile(
+    r"(?:^|[-_])(?:sr-only|visually-?hidden|screen-?reader(?:-text|-only)?|a11y-?hidden|"
+    r"offscreen|vh)$",
+    re.IGNORECASE,
+)
+_PRUNE_CANDIDATES = etree.XPath(
+    "//figure | //figcaption | //*[contains(@class, 'sr-') or contains(@class, 'hidden') or "
+    "contains(@class, 'vh') or contains(@class, 'reader') or contains(@class, 'offscreen')]"
+)
+
+
+def prune_non_text(tree: HtmlElement) -> None:
+    """Remove what is never article text before trafilatura sees the page: figures with their
+    captions and credits, and text only screen readers get ("(öffnet im neuen Fenster)")."""
+    for element in _PRUNE_CANDIDATES(tree):
+        if element.tag in ("figure", "figcaption") or any(
+            _SCREEN_READER_ONLY.search(token) for token in (element.get("class") or "").split()
+        ):
+            if element.getparent() is not None:
+                element.drop_tree()
 
 
 @dataclass
@@ -33,12 +57,16 @@ class Block:
     """Index of the list or table the block belongs to (-1: none)."""
 
 
+def _text(element: _Element) -> str:
+    return normalize_text("".join(element.itertext()))
+
+
 def _text_and_link_share(element: _Element) -> tuple[str, float]:
-    text = normalize_text(" ".join(element.itertext()))
+    text = _text(element)
     if not text:
         return "", 0.0
     linked = sum(
-        len(normalize_text(" ".join(ref.itertext())))
+        len(_text(ref))
         for ref in element.iter("ref")
         if not (ref.get("target") or "").startswith("#")  # in-page anchors are not elsewhere
     )
@@ -46,6 +74,8 @@ def _text_and_link_share(element: _Element) -> tuple[str, float]:
 
 
 def blocks_from_body(body: _Element) -> list[Block]:
+    for line_break in body.iter("lb"):
+        line_break.tail = " " + (line_break.tail or "")
     blocks: list[Block] = []
     for index, child in enumerate(body):
         tag = child.tag
@@ -56,7 +86,7 @@ def blocks_from_body(body: _Element) -> list[Block]:
                     blocks.append(Block(ITEM, text, share, index))
         elif tag == "table":
             for row in child.iter("row"):
-                cells = [normalize_text(" ".join(cell.itertext())) for cell in row]
+                cells = [_text(cell) for cell in row]
                 text = " | ".join(cell for cell in cells if cell)
                 if text:
                     blocks.append(Block(ROW, text, 0.0, index))

@@ -30,7 +30,8 @@ FURNITURE = re.compile(
     r"das könnte sie auch interessieren:?|empfehlungen der redaktion|weitere artikel:?|"
     r"meistgelesen|top-?themen|mehr aus (?:dem|der) \S+|mehr nachrichten:?|"
     r"verwendete quellen:?|quellen:?|mit agenturmaterial\.?|"
-    r"mit material (?:von|der) .{1,60}|\(\s*[\w.]{2,8}(?:\s*/\s*[\w.]{2,8})*\s*\))$",
+    r"mit material (?:von|der) .{1,60}|"
+    r"[-–]?\s*(?:aktualisiert|veröffentlicht|erschienen|stand)(?: am)?:?[\d.:, ]*(?:uhr)?|\(\s*[\w.]{2,8}(?:\s*/\s*[\w.]{2,8})*\s*\))$",
     _I,
 )
 
@@ -42,6 +43,7 @@ _CREDIT_START = re.compile(
 )
 _CREDIT_END = re.compile(r"(?:[.!?“\"]\s+|\s)(?:fotos?|bild|foto/grafik)\s*:\s*[^.!?]{2,80}$", _I)
 _CREDIT_PARENTHESES = re.compile(r"\((?:fotos?|bild|quelle)\s*:[^)]{2,80}\)\s*$", _I)
+_COPYRIGHT_END = re.compile(r"(?:©|\(c\)|copyright)\s*[^.!?]{2,100}$", _I)
 
 # Short promotional or navigational blocks, recognised by what they say.
 _PROMO = [
@@ -52,7 +54,7 @@ _PROMO = [
         r"\bapps?\b.{0,200}(?:herunterladen|installieren|laden sie|download|app store|google play)",
         r"(?:folgen sie|folgt) uns (?:auf|bei)",
         r"hier geht(?:'|’)?s zu(?:r|m)? ",
-        r"affiliate|provision\b.{0,80}(?:einkauf|kauf)",
+        r"affiliate-links?|(?:erhalten|bekommen) wir (?:eine |ggf\. )?provision",
         r"externe[rn]? inhalt|datenschutzerklärung|einverstanden, dass (?:mir )?(?:externe|inhalte)",
         r"(?:jetzt|hier) (?:weiter)?lesen mit|weiterlesen mit|(?:jetzt|zum) abo\b|"
         r"abo abschließen|sie haben bereits ein (?:abo|abonnement)|nur für abonnenten",
@@ -62,16 +64,25 @@ _PROMO = [
     )
 ]
 _PROMO_MAX_WORDS = 70
-_POINTER = re.compile(
-    r"^(?:>>|»|→|►|▶|lesen sie (?:auch|hier|mehr)|auch interessant|mehr (?:dazu|zum thema)|"
-    r"zum (?:artikel|thema|beitrag|video|liveblog|newsblog|ticker)|lesetipp|passend dazu|"
-    r"weiterlesen|hier lesen sie|mehr informationen|mehr zu|siehe auch|hintergrund|"
-    r"alles (?:zum|zur|über)|jetzt (?:anhören|ansehen|lesen))\b",
+# A publisher's appeal to its readers ("Unterstützen Sie unabhängigen Journalismus"): longer
+# than a promo line, recognised by addressing the reader and naming journalism or the paper.
+_APPEAL = re.compile(
+    r"(?:jetzt unterstützen|unterstützen sie (?:uns|unsere|die|den|unabhängigen|freien|guten)|"
+    r"(?:freiwillig|solidarisch) (?:zahlen|bezahlen)).{0,600}|"
+    r"(?:journalismus|zeitung|redaktion).{0,600}(?:jetzt unterstützen|unterstützen sie)",
     _I,
 )
-_BIO = re.compile(
-    r"\b(?:ist|war|arbeitet|schreibt|berichtet)\b.{0,120}\b(?:redakteur|korrespondent|"
-    r"reporter|autor|ressort|volontär|journalist|kolumnist|redaktion)",
+_APPEAL_MAX_WORDS = 160
+_POINTER = re.compile(
+    r"^(?:>>|»|→|►|▶|(?:lesen sie (?:auch|hier|mehr)|auch interessant|mehr (?:dazu|zum thema)|"
+    r"zum (?:artikel|thema|beitrag|video|liveblog|newsblog|ticker)|lesetipp|passend dazu|"
+    r"weiterlesen|hier lesen sie|mehr informationen|mehr zu|siehe auch|hintergrund|"
+    r"alles (?:zum|zur|über)|jetzt (?:anhören|ansehen|lesen))\b)",
+    _I,
+)
+_BIO_ROLE = re.compile(
+    r"redakteur|korrespondent|reporter|autor|ressort|volontär|journalist|kolumnist|redaktion|"
+    r"schreibt (?:seit|für|über)|arbeitet (?:seit|für|als)",
     _I,
 )
 _WORD = re.compile(r"\w+")
@@ -102,9 +113,22 @@ def is_furniture(text: str, site_patterns: Iterable[re.Pattern[str]] = ()) -> bo
     words = _words(text)
     if words <= 25 and _CREDIT_START.search(text):
         return True
-    if words <= 60 and (_CREDIT_END.search(text) or _CREDIT_PARENTHESES.search(text)):
+    if words <= 60 and (
+        _CREDIT_END.search(text) or _CREDIT_PARENTHESES.search(text) or _COPYRIGHT_END.search(text)
+    ):
+        return True
+    if words <= _APPEAL_MAX_WORDS and _APPEAL.search(text):
         return True
     return words <= _PROMO_MAX_WORDS and any(p.search(text) for p in _PROMO)
+
+
+def _is_title_like(block: Block) -> bool:
+    """A heading, a lead-in ending in ":" or a short line without a full stop."""
+    return (
+        block.kind == HEADING
+        or block.text.endswith(":")
+        or (_words(block.text) <= 10 and not re.search(r"[.!?…\"“”)]$", block.text))
+    )
 
 
 def _is_link_list(items: list[Block]) -> bool:
@@ -124,7 +148,10 @@ def _is_pointer(block: Block) -> bool:
 def _is_title(block: Block, titles: set[str]) -> bool:
     text = _squash(block.text)
     return bool(text) and any(
-        text == title or (title in text and len(text) <= len(title) + 60) for title in titles
+        text == title
+        or (title in text and len(text) <= len(title) + 60)  # kicker + headline
+        or (text in title and len(text) >= 0.5 * len(title))  # headline without its kicker
+        for title in titles
     )
 
 
@@ -161,7 +188,7 @@ def clean_blocks(blocks: list[Block], context: CleanupContext) -> tuple[list[Blo
 
     # A heading or a lead-in line ("Mehr zum Thema:") whose content was all dropped.
     for index, block in enumerate(blocks):
-        if not keep[index] or not (block.kind == HEADING or block.text.endswith(":")):
+        if not keep[index] or not _is_title_like(block):
             continue
         following = next((i for i in range(index + 1, len(blocks)) if keep[i]), None)
         removed_next = index + 1 < len(blocks) and not keep[index + 1]
@@ -193,7 +220,7 @@ def _drop_trailing_bio(blocks: list[Block], authors: Sequence[str]) -> list[Bloc
         if not blocks:
             break
         last = blocks[-1].text
-        if _words(last) <= 80 and any(n in last for n in names) and _BIO.search(last):
+        if _words(last) <= 80 and any(n in last for n in names) and _BIO_ROLE.search(last):
             blocks = blocks[:-1]
         else:
             break

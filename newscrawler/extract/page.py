@@ -15,12 +15,13 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from newscrawler import dates
 from newscrawler.extract import byline, dateline, jsonld, pagetype, teaser
-from newscrawler.extract.body import PARAGRAPH, Block, main_text_blocks
+from newscrawler.extract.body import PARAGRAPH, Block, main_text_blocks, prune_non_text
 from newscrawler.extract.cleanup import CleanupContext, clean_blocks
 from newscrawler.extract.html import decode_html, parse_html
 from newscrawler.extract.media import lead_image
@@ -191,6 +192,7 @@ class _Page:
         self.tree = parse_html(text)
         self.meta: MetaTags = read_meta(self.tree)
         self.nodes = jsonld.jsonld_nodes(self.tree)
+        _strip_code(self.tree)
         self.ids = jsonld.id_index(self.nodes)
         canonical = self.meta.canonical or self.meta.first("og:url")
         self.canonical = urljoin(url, canonical) if canonical else None
@@ -258,6 +260,18 @@ class _Page:
         if not raw:
             return None
         return strip_site_suffix(normalize_text(raw), site, [o for o in others if o != raw])
+
+    def title_variants(self, title: str | None) -> list[str]:
+        """Every form of the headline the page shows or declares: a body block repeating one of
+        them is the headline, not text."""
+        values = [
+            title,
+            jsonld.clean_text(self.ld("headline")),
+            self.meta.first("og:title"),
+            self.meta.first("twitter:title"),
+            self.heading_text,
+        ]
+        return list(dict.fromkeys(v for v in values if v))
 
     # -- authors ----------------------------------------------------------------------------
     def authors(self) -> list[str]:
@@ -403,10 +417,11 @@ class _Page:
         )
 
     def descriptions(self) -> list[str]:
+        # JSON-LD last: some CMS put the lead image's caption there.
         values = [
-            jsonld.clean_text(self.ld("description")),
-            self.meta.first("og:description"),
             self.meta.first("description"),
+            self.meta.first("og:description"),
+            jsonld.clean_text(self.ld("description")),
             self.meta.first("twitter:description"),
         ]
         unique: list[str] = []
@@ -429,6 +444,15 @@ def _is_site(name: str, site_names: Iterable[str]) -> bool:
 
 def _looks_like_people(names: list[str]) -> bool:
     return all(1 < len(n.split()) <= 4 and not any(ch.isdigit() for ch in n) for n in names)
+
+
+_CODE = etree.XPath("//script | //style | //template")
+
+
+def _strip_code(tree: HtmlElement) -> None:
+    """Scripts, styles and templates hold no page text (JSON-LD is read before this)."""
+    for element in _CODE(tree):
+        element.drop_tree()
 
 
 def _remove(elements: Iterable[HtmlElement]) -> None:
@@ -459,11 +483,11 @@ def extract_page(
 
     paywall = find_paywall(page.tree, page.article, page.nodes, rules.paywall, page.heading)
     _remove(paywall.hidden)
+    prune_non_text(page.tree)
     for selector in rules.remove:
         _remove(_select_elements(page.tree, selector))
-    shown_teaser = teaser.visible_teaser(page.tree, descriptions)
     blocks = _body_blocks(page.tree, rules)
-    titles = [t for t in (title, page.heading_text, page.meta.first("og:title")) if t]
+    titles = page.title_variants(title)
     context = CleanupContext(
         titles=titles,
         authors=authors,
@@ -474,6 +498,8 @@ def extract_page(
         paywall.paywalled = True
         paywall.signals.append("body:scrambled-text")
     lead = None
+    first_paragraph = next((b.text for b in blocks if b.kind == PARAGRAPH), None)
+    shown_teaser = teaser.find_teaser(page.tree, descriptions, first_paragraph, titles)
     if shown_teaser:
         text, is_lead = shown_teaser
         if is_lead:
