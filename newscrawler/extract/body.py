@@ -28,19 +28,24 @@ _SCREEN_READER_ONLY = re.compile(
     r"offscreen|vh)$",
     re.IGNORECASE,
 )
-_PRUNE_CANDIDATES = etree.XPath(
-    "//figure | //figcaption | //*[contains(@class, 'sr-') or contains(@class, 'hidden') or "
+_SCREEN_READER_CANDIDATES = etree.XPath(
+    "//*[@class][contains(@class, 'sr-') or contains(@class, 'idden') or "
     "contains(@class, 'vh') or contains(@class, 'reader') or contains(@class, 'offscreen')]"
 )
+SCREEN_READER_WORDS = ("sr-only", "idden", "vh", "reader", "offscreen")
+"""A page whose HTML contains none of these has no screen-reader-only text (a cheap test)."""
 
 
-def prune_non_text(tree: HtmlElement) -> None:
+def prune_non_text(tree: HtmlElement, *, may_have_screen_reader_text: bool = True) -> None:
     """Remove what is never article text before trafilatura sees the page: figures with their
     captions and credits, and text only screen readers get ("(öffnet im neuen Fenster)")."""
-    for element in _PRUNE_CANDIDATES(tree):
-        if element.tag in ("figure", "figcaption") or any(
-            _SCREEN_READER_ONLY.search(token) for token in (element.get("class") or "").split()
-        ):
+    for figure in list(tree.iter("figure", "figcaption")):
+        if figure.getparent() is not None:
+            figure.drop_tree()
+    if not may_have_screen_reader_text:
+        return
+    for element in _SCREEN_READER_CANDIDATES(tree):
+        if any(_SCREEN_READER_ONLY.search(t) for t in (element.get("class") or "").split()):
             if element.getparent() is not None:
                 element.drop_tree()
 
@@ -98,13 +103,17 @@ def blocks_from_body(body: _Element) -> list[Block]:
     return blocks
 
 
-def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[Block]:
-    """The page's main text as blocks, in reading order. trafilatura works on its own copy of
-    `tree`, so the caller's tree is left as it is. No URL is passed on purpose: link targets
-    stay as written, so in-page anchors (`#entry-3`) are told from links elsewhere."""
+_PARAGRAPH_TEXT = etree.XPath("//p//text()")
+_RETRY_SHARE = 0.5
+"""trafilatura's fast mode is rerun in full (with its readability/jusText comparison) when
+it found less than this share of the page's paragraph text."""
+
+
+def _run_trafilatura(tree: HtmlElement, *, fast: bool, favor_recall: bool) -> _Element | None:
     try:
         document = trafilatura.bare_extraction(
             tree,
+            fast=fast,
             include_comments=False,
             include_links=True,
             include_tables=True,
@@ -113,8 +122,24 @@ def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[B
         )
     except Exception:  # trafilatura is third-party code run on hostile input
         logger.warning("trafilatura failed on this page", exc_info=True)
-        return []
-    body = getattr(document, "body", None)
-    if body is None:
-        return []
-    return blocks_from_body(body)
+        return None
+    return getattr(document, "body", None)
+
+
+def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[Block]:
+    """The page's main text as blocks, in reading order. trafilatura works on its own copy of
+    `tree`, so the caller's tree is left as it is. No URL is passed on purpose: link targets
+    stay as written, so in-page anchors (`#entry-3`) are told from links elsewhere.
+
+    trafilatura runs in fast mode first (its own extractor only); only when that finds little
+    of the page's paragraph text does the full cascade with the external comparisons run,
+    which costs about as much again."""
+    body = _run_trafilatura(tree, fast=True, favor_recall=favor_recall)
+    found = len("".join(body.itertext())) if body is not None else 0
+    available = sum(len(text.strip()) for text in _PARAGRAPH_TEXT(tree))
+    if found < _RETRY_SHARE * available:
+        logger.debug("short fast extraction (%d of %d characters); full run", found, available)
+        full = _run_trafilatura(tree, fast=False, favor_recall=favor_recall)
+        if full is not None and len("".join(full.itertext())) > found:
+            body = full
+    return blocks_from_body(body) if body is not None else []

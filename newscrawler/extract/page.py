@@ -21,12 +21,18 @@ from lxml.html import HtmlElement
 
 from newscrawler import dates
 from newscrawler.extract import byline, dateline, jsonld, pagetype, teaser
-from newscrawler.extract.body import PARAGRAPH, Block, main_text_blocks, prune_non_text
+from newscrawler.extract.body import (
+    PARAGRAPH,
+    SCREEN_READER_WORDS,
+    Block,
+    main_text_blocks,
+    prune_non_text,
+)
 from newscrawler.extract.cleanup import CleanupContext, clean_blocks
 from newscrawler.extract.html import decode_html, parse_html
 from newscrawler.extract.media import lead_image
 from newscrawler.extract.meta import MetaTags, read_meta
-from newscrawler.extract.paywall import find_paywall
+from newscrawler.extract.paywall import MARKUP_WORDS, find_paywall
 from newscrawler.extract.rules import ExtractionRules
 from newscrawler.extract.title import heading_text, main_heading, strip_site_suffix
 from newscrawler.items import NewsArticle
@@ -190,6 +196,8 @@ class _Page:
         self.crawled_at = crawled_at
         self.rules = rules
         self.tree = parse_html(text)
+        self.paywall_markup = any(word in text for word in MARKUP_WORDS)
+        self.screen_reader_markup = any(word in text for word in SCREEN_READER_WORDS)
         self.meta: MetaTags = read_meta(self.tree)
         self.nodes = jsonld.jsonld_nodes(self.tree)
         _strip_code(self.tree)
@@ -481,9 +489,16 @@ def extract_page(
     descriptions = page.descriptions()
     image = lead_image(page.tree, page.article, page.meta, url)
 
-    paywall = find_paywall(page.tree, page.article, page.nodes, rules.paywall, page.heading)
+    paywall = find_paywall(
+        page.tree,
+        page.article,
+        page.nodes,
+        rules.paywall,
+        page.heading,
+        may_have_markup=page.paywall_markup,
+    )
     _remove(paywall.hidden)
-    prune_non_text(page.tree)
+    prune_non_text(page.tree, may_have_screen_reader_text=page.screen_reader_markup)
     for selector in rules.remove:
         _remove(_select_elements(page.tree, selector))
     blocks = _body_blocks(page.tree, rules)

@@ -23,14 +23,15 @@ from newscrawler.extract.jsonld import Node, get, node_types
 
 logger = logging.getLogger(__name__)
 
-_LOWER = "translate(concat(@class, ' ', @id, ' ', @data-area), '{}', '{}')".format(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"
-)
 _MARKED = etree.XPath(
-    f"//*[@data-paywall or contains({_LOWER}, 'paywall') or contains({_LOWER}, 'obfuscat') or "
-    f"contains({_LOWER}, 'scrambl') or contains({_LOWER}, 'encrypted-content') or "
-    f"contains({_LOWER}, 'blurred-text')]"
+    "//*[@class][contains(@class, 'aywall') or contains(@class, 'AYWALL') or "
+    "contains(@class, 'bfuscat') or contains(@class, 'crambl') or "
+    "contains(@class, 'encrypted-content') or contains(@class, 'blurred-text')] | "
+    "//*[@id][contains(@id, 'aywall') or contains(@id, 'AYWALL')] | "
+    "//*[@data-paywall] | //*[@data-area][contains(@data-area, 'aywall')]"
 )
+MARKUP_WORDS = ("aywall", "AYWALL", "bfuscat", "crambl", "encrypted-content", "blurred-text")
+"""A page whose HTML contains none of these has no paywall markup (a cheap test first)."""
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _WRAPPER_WORDS = 60
 _PAYWALL_MARKER = re.compile(r"paywall|obfuscat|scrambl|encrypted-content|blurred-text", re.I)
@@ -107,7 +108,11 @@ def find_paywall(
     nodes: Iterable[Node],
     rule_selectors: Iterable[str] = (),
     heading: HtmlElement | None = None,
+    *,
+    may_have_markup: bool = True,
 ) -> PaywallInfo:
+    """Paywall signals of the page, and the elements whose text is not readable.
+    `may_have_markup=False` (the HTML has none of `MARKUP_WORDS`) skips the markup search."""
     info = PaywallInfo()
     article_nodes = [article] if article else []
     page_nodes = [n for n in nodes if node_types(n) & {"WebPage", "WebPageElement"}]
@@ -123,7 +128,7 @@ def find_paywall(
     if marked:
         info.paywalled = True
         info.signals.append("jsonld:hasPart")
-    boxes = _paywall_boxes(tree, heading)
+    boxes = _paywall_boxes(tree, heading) if may_have_markup else []
     if any(box.text_content().strip() for box in boxes):
         info.signals.append("markup:paywall")
         if declared is not True:

@@ -79,6 +79,7 @@ def _block_of(element: HtmlElement, description_length: int) -> HtmlElement:
 
 
 def _by_description(tree: HtmlElement, descriptions: Iterable[str]) -> tuple[str, bool] | None:
+    page_text = " ".join(tree.xpath("normalize-space(//body)").split())
     for description in descriptions:
         description = _ELLIPSIS.sub("", normalize_text(description))
         words = description.split()
@@ -87,6 +88,8 @@ def _by_description(tree: HtmlElement, descriptions: Iterable[str]) -> tuple[str
         wanted = _tokens(description)
         for size in (6, 3):
             needle = " ".join(words[:size])
+            if needle not in page_text:
+                continue
             for match in _DEEPEST_CONTAINING(tree, needle=needle):
                 if not _usable(match):
                     continue
