@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawler.extract.jsonld import Node, clean_text, get
 from newscrawler.extract.meta import MetaTags
 from newscrawler.text import normalize_text
 
+# Where a caption's credit starts: "Foto: dpa", "Quelle: AP", "© picture alliance | X".
 _CREDIT = re.compile(
-    r"(?:^|[\s(|/])(?:(?:fotos?|bild|bildquelle|quelle|credit|copyright)\s*:\s*|©\s*|\(c\)\s*)"
-    r"(?P<credit>[^()|]{2,80}?)\s*\)?\s*$",
-    re.IGNORECASE,
+    r"(?:(?<![\w-])(?:Fotos?|Bild|Bildquelle|Quelle|Credit|Copyright)\s*:\s*|©\s*|\(c\)\s+)"
+    r"(?P<credit>[^()]{2,100}?)\s*\)?\s*$"
 )
-_LEAD_FIGURE = etree.XPath("(//article//figure | //main//figure | //figure)[1]")
+_IMAGE_SOURCES = ("src", "data-src", "srcset", "data-srcset", "data-lazy-src", "data-original")
 
 
 @dataclass
@@ -54,11 +54,30 @@ def _credit_of(node: Node) -> str | None:
 
 
 def split_credit(caption: str) -> tuple[str, str | None]:
-    """("Caption.", "dpa") from "Caption. Foto: dpa"."""
+    """("Caption.", "dpa") from "Caption. Foto: dpa" or "Caption. © dpa"."""
     match = _CREDIT.search(caption)
     if not match:
         return caption, None
-    return caption[: match.start()].strip(" |/"), normalize_text(match.group("credit"))
+    return caption[: match.start()].strip(" |/("), normalize_text(match.group("credit"))
+
+
+def _file_name(url: str) -> str:
+    path = urlsplit(url).path.rstrip("/")
+    return path.rsplit("/", 1)[-1]
+
+
+def _figure_of(tree: HtmlElement, image_url: str) -> HtmlElement | None:
+    """The `<figure>` showing the lead image, found by the image's file name."""
+    name = _file_name(image_url)
+    if len(name) < 5:
+        return None
+    for image in tree.iter("img", "source"):
+        if any(name in (image.get(attribute) or "") for attribute in _IMAGE_SOURCES):
+            for ancestor in image.iterancestors():
+                if ancestor.tag == "figure":
+                    return ancestor
+            return None
+    return None
 
 
 def lead_image(tree: HtmlElement, article: Node | None, meta: MetaTags, base_url: str) -> LeadImage:
@@ -67,17 +86,16 @@ def lead_image(tree: HtmlElement, article: Node | None, meta: MetaTags, base_url
     if article:
         image.url, node = _image_node(get(article, "image"))
     image.url = image.url or meta.first("og:image", "og:image:url", "twitter:image")
+    if image.url and "&" in image.url:
+        image.url = html.unescape(image.url)
     if node:
         image.caption = clean_text(get(node, "caption")) or clean_text(get(node, "description"))
         image.credit = _credit_of(node)
-    figures = _LEAD_FIGURE(tree)
-    if figures and not image.caption:
-        caption = figures[0].find(".//figcaption")
+    if image.url and not image.caption:
+        figure = _figure_of(tree, image.url)
+        caption = figure.find(".//figcaption") if figure is not None else None
         if caption is not None:
-            text = normalize_text(caption.text_content())
-            if text:
-                image.caption, credit = split_credit(text)
-                image.credit = image.credit or credit
+            image.caption = normalize_text(caption.text_content()) or None
     if image.caption and not image.credit:
         image.caption, image.credit = split_credit(image.caption)
     image.caption = image.caption or None

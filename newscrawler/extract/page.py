@@ -440,9 +440,9 @@ class _Page:
 
 
 def _is_site(name: str, site_names: Iterable[str]) -> bool:
-    squashed = re.sub(r"\W", "", name.casefold())
+    squashed = re.sub(r"\W", "", name.casefold().removeprefix("www."))
     for site in site_names:
-        other = re.sub(r"\W", "", site.casefold())
+        other = re.sub(r"\W", "", site.casefold().removeprefix("www."))
         if other and squashed and (
             squashed == other or squashed.startswith(other) or other.startswith(squashed)
         ):

@@ -129,7 +129,9 @@ def find_paywall(
         info.paywalled = True
         info.signals.append("jsonld:hasPart")
     boxes = _paywall_boxes(tree, heading) if may_have_markup else []
-    if any(box.text_content().strip() for box in boxes):
+    # A hidden box is a template the page shows only when it decides to (a metering script).
+    prompts = [box for box in boxes if not _is_hidden(box) and _visible_text(box).strip()]
+    if prompts:
         info.signals.append("markup:paywall")
         if declared is not True:
             info.paywalled = True
@@ -143,8 +145,8 @@ def find_paywall(
                 info.paywalled = True
     for selector in selectors:
         found = [e for e in _select(tree, selector) if not _is_protected(e, heading)]
-        prompts = [box for box in boxes if len(_WORD.findall(box.text_content())) >= 3]
-        unreadable = _behind_box(tree, found, prompts)
+        with_text = [box for box in prompts if len(_WORD.findall(_visible_text(box))) >= 3]
+        unreadable = _behind_box(tree, found, with_text)
         unreadable += [e for e in found if e not in unreadable and looks_scrambled(e.text_content())]
         if unreadable:
             hidden.extend(unreadable)
@@ -168,6 +170,29 @@ def _paywall_boxes(tree: HtmlElement, heading: HtmlElement | None) -> list[HtmlE
             continue
         boxes.append(element)
     return boxes
+
+
+_HIDDEN_CLASS = re.compile(r"(?:^|[-_])hidden$", re.I)
+
+
+def _hides(node: HtmlElement) -> bool:
+    if node.get("hidden") is not None or _HIDDEN_STYLE.search(node.get("style") or ""):
+        return True
+    return any(_HIDDEN_CLASS.search(token) for token in (node.get("class") or "").split())
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    return any(_hides(node) for node in (element, *element.iterancestors()))
+
+
+def _visible_text(element: HtmlElement) -> str:
+    """Text of `element` without its hidden descendants."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and not _hides(child):
+            parts.append(_visible_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
 
 
 def _is_wrapper(element: HtmlElement) -> bool:
