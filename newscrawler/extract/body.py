@@ -45,9 +45,9 @@ def prune_non_text(tree: HtmlElement, *, may_have_screen_reader_text: bool = Tru
     if not may_have_screen_reader_text:
         return
     for element in _SCREEN_READER_CANDIDATES(tree):
-        if any(_SCREEN_READER_ONLY.search(t) for t in (element.get("class") or "").split()):
-            if element.getparent() is not None:
-                element.drop_tree()
+        tokens = (element.get("class") or "").split()
+        if any(_SCREEN_READER_ONLY.search(t) for t in tokens) and element.getparent() is not None:
+            element.drop_tree()
 
 
 @dataclass

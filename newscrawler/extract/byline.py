@@ -113,7 +113,8 @@ _LEAD_WORD = re.compile(r"^\s*(?:von|by)\s+\S", re.IGNORECASE)
 
 def _marker(element: HtmlElement) -> str:
     return " ".join(
-        element.get(attribute) or "" for attribute in ("class", "id", "itemprop", "rel", "data-testid")
+        element.get(attribute) or ""
+        for attribute in ("class", "id", "itemprop", "rel", "data-testid")
     )
 
 

@@ -31,7 +31,8 @@ FURNITURE = re.compile(
     r"meistgelesen|top-?themen|mehr aus (?:dem|der) \S+|mehr nachrichten:?|"
     r"verwendete quellen:?|quellen:?|mit agenturmaterial\.?|"
     r"mit material (?:von|der) .{1,60}|"
-    r"[-–]?\s*(?:aktualisiert|veröffentlicht|erschienen|stand)(?: am)?:?[\d.:, ]*(?:uhr)?|\(\s*[\w.]{2,8}(?:\s*/\s*[\w.]{2,8})*\s*\))$",
+    r"[-–]?\s*(?:aktualisiert|veröffentlicht|erschienen|stand)(?: am)?:?[\d.:, ]*(?:uhr)?|"
+    r"\(\s*[\w.]{2,8}(?:\s*/\s*[\w.]{2,8})*\s*\))$",
     _I,
 )
 
@@ -55,7 +56,8 @@ _PROMO = [
         r"(?:folgen sie|folgt) uns (?:auf|bei)",
         r"hier geht(?:'|’)?s zu(?:r|m)? ",
         r"affiliate-links?|(?:erhalten|bekommen) wir (?:eine |ggf\. )?provision",
-        r"externe[rn]? inhalt|datenschutzerklärung|einverstanden, dass (?:mir )?(?:externe|inhalte)",
+        r"externe[rn]? inhalt|datenschutzerklärung|"
+        r"einverstanden, dass (?:mir )?(?:externe|inhalte)",
         r"(?:jetzt|hier) (?:weiter)?lesen mit|weiterlesen mit|(?:jetzt|zum) abo\b|"
         r"abo abschließen|sie haben bereits ein (?:abo|abonnement)|nur für abonnenten",
         r"^dieser (?:artikel|beitrag|text) (?:ist|erschien|wurde) (?:zuerst|ursprünglich)",

@@ -49,7 +49,8 @@ def time_element_date(tree: HtmlElement) -> str | None:
     scopes = _MAIN(tree) or [tree]
     for time in scopes[0].iter("time"):
         value = (time.get("datetime") or "").strip()
-        if not value or _MODIFIED.search(_context(time)) and not _PUBLISHED.search(_context(time)):
+        context = _context(time)
+        if not value or (_MODIFIED.search(context) and not _PUBLISHED.search(context)):
             continue
         return value
     return None

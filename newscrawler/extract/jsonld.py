@@ -163,7 +163,9 @@ def find_article(nodes: Iterable[Node], page_urls: Iterable[str] = ()) -> Node |
 
     def rank(node: Node) -> int:
         score = 4 if own & node_urls(node) else 0
-        return score + sum(get(node, k) is not None for k in ("headline", "datePublished", "author"))
+        return score + sum(
+            get(node, k) is not None for k in ("headline", "datePublished", "author")
+        )
 
     return max(candidates, key=rank)  # max keeps the first of equals: document order
 
@@ -190,8 +192,8 @@ def person_names(value: Any, index: Mapping[str, Node]) -> list[tuple[str, bool]
     Organization node, a reference to one, or a list of those."""
     entries = value if isinstance(value, list) else [value]
     found: list[tuple[str, bool]] = []
-    for entry in entries:
-        entry = resolve(entry, index)
+    for raw in entries:
+        entry = resolve(raw, index)
         if isinstance(entry, str):
             name = clean_text(entry)
             if name:
@@ -201,10 +203,15 @@ def person_names(value: Any, index: Mapping[str, Node]) -> list[tuple[str, bool]
             continue
         name = clean_text(get(entry, "name"))
         if not name:
-            given, family = clean_text(get(entry, "givenName")), clean_text(get(entry, "familyName"))
+            given, family = (
+                clean_text(get(entry, "givenName")),
+                clean_text(get(entry, "familyName")),
+            )
             name = " ".join(part for part in (given, family) if part) or None
         if name:
-            is_org = bool(node_types(entry) & {"Organization", "NewsMediaOrganization", "Corporation"})
+            is_org = bool(
+                node_types(entry) & {"Organization", "NewsMediaOrganization", "Corporation"}
+            )
             found.append((name, is_org))
     return found
 

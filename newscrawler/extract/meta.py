@@ -52,7 +52,9 @@ def read_meta(tree: HtmlElement) -> MetaTags:
         content = element.get("content")
         if content is None:
             continue
-        value = normalize_text(html.unescape(content)) if "&" in content else normalize_text(content)
+        value = (
+            normalize_text(html.unescape(content)) if "&" in content else normalize_text(content)
+        )
         for attribute in ("property", "name", "itemprop", "http-equiv"):
             key = element.get(attribute)
             if key:

@@ -40,11 +40,16 @@ _PROTECTED_TAGS = frozenset({"html", "body", "main", "article"})
 _WORD = re.compile(r"[^\W\d_]+")
 # Function words that make up a third of any German or English running text.
 _STOPWORDS = frozenset(
-    """der die das den dem des ein eine einen einem einer und oder aber nicht ist sind war
-    wurde werden hat haben mit von zu zum zur im in auf an am aus bei für nach über um wie
-    als auch es er sie wir ich man sich so noch nur schon dass wenn was wer the a an and or
-    of to in is are was for on with that this it be by as at from""".split()
-)
+    {
+        "der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer",
+        "und", "oder", "aber", "nicht", "ist", "sind", "war", "wurde", "werden", "hat", "haben",
+        "mit", "von", "zu", "zum", "zur", "im", "in", "auf", "an", "am", "aus", "bei", "für",
+        "nach", "über", "um", "wie", "als", "auch", "es", "er", "sie", "wir", "ich", "man",
+        "sich", "so", "noch", "nur", "schon", "dass", "wenn", "was", "wer", "the", "a", "and",
+        "or", "of", "to", "is", "are", "for", "on", "with", "that", "this", "it", "be", "by",
+        "as", "at", "from",
+    }
+)  # fmt: skip
 
 
 @dataclass
@@ -147,7 +152,9 @@ def find_paywall(
         found = [e for e in _select(tree, selector) if not _is_protected(e, heading)]
         with_text = [box for box in prompts if len(_WORD.findall(_visible_text(box))) >= 3]
         unreadable = _behind_box(tree, found, with_text)
-        unreadable += [e for e in found if e not in unreadable and looks_scrambled(e.text_content())]
+        unreadable += [
+            e for e in found if e not in unreadable and looks_scrambled(e.text_content())
+        ]
         if unreadable:
             hidden.extend(unreadable)
             info.signals.append(f"hasPart:{selector}")

@@ -80,8 +80,8 @@ def _block_of(element: HtmlElement, description_length: int) -> HtmlElement:
 
 def _by_description(tree: HtmlElement, descriptions: Iterable[str]) -> tuple[str, bool] | None:
     page_text = " ".join(tree.xpath("normalize-space(//body)").split())
-    for description in descriptions:
-        description = _ELLIPSIS.sub("", normalize_text(description))
+    for raw in descriptions:
+        description = _ELLIPSIS.sub("", normalize_text(raw))
         words = description.split()
         if len(words) < 4:
             continue
@@ -107,7 +107,7 @@ def locate(tree: HtmlElement, text: str) -> HtmlElement | None:
     if len(words) < 3:
         return None
     for match in _DEEPEST_CONTAINING(tree, needle=" ".join(words[:6])):
-        return match  # type: ignore[no-any-return]
+        return match
     return None
 
 

@@ -87,5 +87,5 @@ def main_heading(tree: HtmlElement) -> HtmlElement | None:
     for path in ("//article//h1", "//main//h1", "//h1"):
         for heading in tree.xpath(path):
             if normalize_text(heading.text_content()):
-                return heading  # type: ignore[no-any-return]
+                return heading
     return None
