@@ -65,8 +65,11 @@ def is_organisation(name: str) -> bool:
     )
 
 
+_LEADING_CONJUNCTION = re.compile(r"^(?:und|and|sowie|&)\s+", re.IGNORECASE)
+
+
 def _clean_part(part: str) -> str | None:
-    part = _PARENTHESES.sub("", part)
+    part = _LEADING_CONJUNCTION.sub("", _PARENTHESES.sub("", part).strip())
     part = _LEAD_IN.sub("", part.strip())
     part = _ROLE_PREFIX.sub("", part)
     part = part.strip(" \t.,:;-–—|•·\"'„“”")

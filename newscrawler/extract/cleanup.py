@@ -36,6 +36,10 @@ FURNITURE = re.compile(
     _I,
 )
 
+# A broadcast slot after "Dieses Thema im Programm:": "NDR 1 Welle Nord | 12.05.2024 | 14:00 Uhr".
+_PROGRAMME_SLOT = re.compile(r"^(?:[^|]{1,60}\|){2,}[^|]{0,60}$")
+_DATE_OR_TIME = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}:\d{2}")
+
 # Captions and credits: short blocks that start or end with a credit.
 _CREDIT_START = re.compile(
     r"^(?:fotos?|bild(?:er)?|grafik|illustration|video|quelle|symbolbild|archivbild|"
@@ -113,6 +117,8 @@ def is_furniture(text: str, site_patterns: Iterable[re.Pattern[str]] = ()) -> bo
     if FURNITURE.match(text) or any(p.search(text) for p in site_patterns):
         return True
     words = _words(text)
+    if words <= 25 and _PROGRAMME_SLOT.match(text) and _DATE_OR_TIME.search(text):
+        return True
     if words <= 25 and _CREDIT_START.search(text):
         return True
     if words <= 60 and (

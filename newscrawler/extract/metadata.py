@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from copy import deepcopy
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -100,6 +101,8 @@ def _foreign_articles(nodes: list[jsonld.Node], page_urls: list[str]) -> int:
 
 
 class FieldSources:
+    """(field, layer) pairs in the order the fields were resolved."""
+
     def __init__(self) -> None:
         self.items: list[tuple[str, str]] = []
 
@@ -182,8 +185,8 @@ class ParsedPage:
         if self._trafilatura_meta is None:
             from trafilatura.metadata import extract_metadata  # noqa: PLC0415 (rarely needed)
 
-            try:
-                self._trafilatura_meta = extract_metadata(self.tree, self.url)
+            try:  # on a copy: trafilatura prunes what it reads
+                self._trafilatura_meta = extract_metadata(deepcopy(self.tree), self.url)
             except Exception:
                 logger.debug("trafilatura metadata failed on %s", self.url, exc_info=True)
                 self._trafilatura_meta = False
@@ -255,12 +258,8 @@ class ParsedPage:
             return ruled
         ld_entries = jsonld.person_names(self.ld("author") or self.ld("creator"), self.ids)
         ld_names = byline.clean_authors(name for name, _ in ld_entries)
-        ld_orgs = {
-            byline.clean_authors([n])[0].casefold()
-            for n, o in ld_entries
-            if o and byline.clean_authors([n])
-        }
-        if ld_names and any(n.casefold() not in ld_orgs and not organisation(n) for n in ld_names):
+        ld_people = byline.clean_authors(name for name, is_org in ld_entries if not is_org)
+        if any(not organisation(name) for name in ld_people):
             self.sources.note("authors", "jsonld")
             return ld_names
         # The metadata names only the site or an agency: a person may still sign the article.
@@ -412,13 +411,16 @@ class ParsedPage:
 
 
 def is_site_name(name: str, site_names: Iterable[str]) -> bool:
+    """True when `name` names the site itself ("NDR.de" on ndr.de, "BILD.de", "WELT")."""
     squashed = re.sub(r"\W", "", name.casefold().removeprefix("www."))
+    if not squashed:
+        return False
     for site in site_names:
         other = re.sub(r"\W", "", site.casefold().removeprefix("www."))
-        if (
-            other
-            and squashed
-            and (squashed == other or squashed.startswith(other) or other.startswith(squashed))
+        if not other:
+            continue
+        if squashed.startswith(other) or (
+            other.startswith(squashed) and len(squashed) >= 0.6 * len(other)
         ):
             return True
     return False

@@ -142,7 +142,13 @@ def extract_page(
     words = count_words(body)
 
     page_type, signals = pagetype.classify(
-        url, page.article, page.nodes, page.meta, words, foreign_articles=page.foreign_articles
+        url,
+        page.article,
+        page.nodes,
+        page.meta,
+        words,
+        foreign_articles=page.foreign_articles,
+        dated=published is not None,
     )
     profile = profile_for_url(url)
     article = NewsArticle(

@@ -25,6 +25,8 @@ ARTICLE_PAGE_TYPES = frozenset({ARTICLE, LIVEBLOG})
 
 MIN_ARTICLE_WORDS = 150
 """A body this long is an article even without any metadata saying so."""
+MIN_DATED_ARTICLE_WORDS = 60
+"""A body this long with a publication date is an article (a short news item)."""
 _INDEX_PATH = re.compile(
     r"^/(?:$|index\.\w+$|(?:tag|tags|thema|themen|schlagwort|schlagworte|stichwort|autor|autoren|"
     r"author|suche|search|archiv|ressort|rubrik|kategorie|category|topics?)(?:/|$))",
@@ -40,9 +42,10 @@ def classify(
     word_count: int,
     *,
     foreign_articles: int = 0,
+    dated: bool = False,
 ) -> tuple[str, tuple[str, ...]]:
     """(page_type, signals). `foreign_articles` counts article nodes of other pages (an index
-    page lists its teasers as JSON-LD articles)."""
+    page lists its teasers as JSON-LD articles); `dated` says a publication date was found."""
     signals: list[str] = []
     types = node_types(article) if article else set()
     for name in sorted(types & ARTICLE_TYPES):
@@ -53,6 +56,10 @@ def classify(
         signals.append(f"og:type={og_type}")
     if word_count >= MIN_ARTICLE_WORDS:
         signals.append(f"body>={MIN_ARTICLE_WORDS} words")
+    elif dated and word_count >= MIN_DATED_ARTICLE_WORDS:
+        signals.append(f"dated body>={MIN_DATED_ARTICLE_WORDS} words")
+    if dated:
+        signals.append("published date")
     path = urlsplit(url).path or "/"
     index_path = bool(_INDEX_PATH.match(path))
     if index_path:
@@ -73,7 +80,10 @@ def classify(
         return ARTICLE, tuple(signals)
     if index_path or all_types & INDEX_TYPES or foreign_articles >= 3:
         return INDEX, tuple(signals)
-    if og_type == "article" or word_count >= MIN_ARTICLE_WORDS:
+    long_enough = word_count >= MIN_ARTICLE_WORDS or (
+        dated and word_count >= MIN_DATED_ARTICLE_WORDS
+    )
+    if og_type == "article" or long_enough:
         return ARTICLE, tuple(signals)
     if og_type == "website":
         return INDEX, tuple(signals)

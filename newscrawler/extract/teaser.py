@@ -44,6 +44,11 @@ _NOT_A_LEAD = re.compile(
     r"comment|newsletter|ad-|advert|promo|related|teaser-list|footer|nav",
     re.IGNORECASE,
 )
+_LEAD_MARKER = re.compile(
+    r"intro|lead|teaser|preface|summary|standfirst|subline|vorspann|abstract|excerpt|"
+    r"description|kurztext",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.!?…\"“”»«)]$")
@@ -178,5 +183,17 @@ def find_teaser(
     anchor = locate(tree, first_paragraph)
     if anchor is None:
         return None
+    if _marked_as_lead(anchor):
+        return normalize_text(first_paragraph), True
     text = _by_position(tree, anchor, titles)
     return (text, True) if text else None
+
+
+def _marked_as_lead(element: HtmlElement) -> bool:
+    """The body's first paragraph is the teaser itself (`<p class="preface">`,
+    `itemprop="description"`)."""
+    for node in (element, *list(element.iterancestors())[:2]):
+        marker = " ".join(node.get(a) or "" for a in ("class", "id", "itemprop", "data-testid"))
+        if _LEAD_MARKER.search(marker):
+            return True
+    return False
