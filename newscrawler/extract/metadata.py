@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from copy import deepcopy
 from collections.abc import Callable, Iterable
+from copy import deepcopy
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
