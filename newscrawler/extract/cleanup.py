@@ -30,7 +30,8 @@ FURNITURE = re.compile(
     r"das könnte sie auch interessieren:?|empfehlungen der redaktion|weitere artikel:?|"
     r"meistgelesen|top-?themen|mehr aus (?:dem|der) \S+|mehr nachrichten:?|"
     r"verwendete quellen:?|quellen:?|mit agenturmaterial\.?|"
-    r"mit material (?:von|der) .{1,60}|"
+    r"mit material (?:von|der) .{1,60}|(?:author|autor(?:in)?|text)\s*:\s*\S.{0,60}|"
+    r"(?:dpa|afp|apa|reuters)[- ]?(?:infografik|grafik)|grafik-\w+ nr\.\s*\d+.*|"
     r"[-–]?\s*(?:aktualisiert|veröffentlicht|erschienen|stand)(?: am)?:?[\d.:, ]*(?:uhr)?|"
     r"\(\s*[\w.]{2,8}(?:\s*/\s*[\w.]{2,8})*\s*\))$",
     _I,
@@ -82,13 +83,20 @@ _APPEAL_MAX_WORDS = 160
 _POINTER = re.compile(
     r"^(?:>>|»|→|►|▶|(?:lesen sie (?:auch|hier|mehr)|auch interessant|mehr (?:dazu|zum thema)|"
     r"zum (?:artikel|thema|beitrag|video|liveblog|newsblog|ticker)|lesetipp|passend dazu|"
-    r"weiterlesen|hier lesen sie|mehr informationen|mehr zu|siehe auch|hintergrund|"
+    r"weiterlesen|hier lesen sie|mehr informationen|mehr zu|siehe auch|"
     r"alles (?:zum|zur|über)|jetzt (?:anhören|ansehen|lesen))\b)",
     _I,
 )
 _BIO_ROLE = re.compile(
     r"redakteur|korrespondent|reporter|autor|ressort|volontär|journalist|kolumnist|redaktion|"
     r"schreibt (?:seit|für|über)|arbeitet (?:seit|für|als)",
+    _I,
+)
+# A date line on its own before the text ("21. Januar 2022, 12:31 Uhr"): the dateline.
+_DATE_LINE = re.compile(
+    r"^(?:(?:am|vom|stand|aktualisiert|veröffentlicht|erschienen)(?: am)?:?\s*)?"
+    r"(?:[A-Za-zäÄ]+,?\s+)?\d{1,2}\.\s*(?:\d{1,2}\.|[A-Za-zäÄ]+\.?)\s*(?:\d{2,4})?"
+    r"(?:,?\s*(?:um\s*)?\d{1,2}[:.]\d{2}(?:\s*uhr)?)?$",
     _I,
 )
 _WORD = re.compile(r"\w+")
@@ -209,10 +217,12 @@ def clean_blocks(blocks: list[Block], context: CleanupContext) -> tuple[list[Blo
     for index, block in enumerate(blocks):
         if not keep[index]:
             continue
-        if block.kind == PARAGRAPH and _words(block.text) > 40:
+        if block.kind == PARAGRAPH and _words(block.text) > 12:
             break
         if _is_title(block, titles):
             drop(index, "headline")
+        elif _DATE_LINE.match(block.text):
+            drop(index, "dateline")
 
     kept = [b for b, k in zip(blocks, keep, strict=True) if k]
     kept = _drop_trailing_bio(kept, context.authors)

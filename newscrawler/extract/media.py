@@ -19,6 +19,8 @@ _CREDIT = re.compile(
     r"(?:(?<![\w-])(?:Fotos?|Bild|Bildquelle|Quelle|Credit|Copyright)\s*:\s*|©\s*|\(c\)\s+)"
     r"(?P<credit>[^()]{2,100}?)\s*\)?\s*$"
 )
+_CREDIT_CLASS = re.compile(r"credit|copyright|source|quelle|fotograf|author|urheber", re.I)
+_CREDIT_LABEL = re.compile(r"^(?:fotos?|bild|quelle|credit|copyright|author|autor|©)\s*:?\s*", re.I)
 _IMAGE_SOURCES = ("src", "data-src", "srcset", "data-srcset", "data-lazy-src", "data-original")
 
 
@@ -80,6 +82,25 @@ def _figure_of(tree: HtmlElement, image_url: str) -> HtmlElement | None:
     return None
 
 
+def _figure_caption(figure: HtmlElement) -> tuple[str | None, str | None]:
+    """(caption, credit) of a `<figure>`; the credit from an element marked as such
+    (`<span class="credit">Foto: dpa</span>`), wherever it sits in the caption."""
+    caption = figure.find(".//figcaption")
+    if caption is None:
+        return None, None
+    text = normalize_text(caption.text_content())
+    for element in caption.iterdescendants():
+        marker = f"{element.get('class') or ''} {element.get('itemprop') or ''}"
+        if not _CREDIT_CLASS.search(marker):
+            continue
+        shown = normalize_text(element.text_content())
+        credit = _CREDIT_LABEL.sub("", shown)
+        if credit:
+            rest = normalize_text(text.replace(shown, " ")).strip(" |/()")
+            return rest or None, credit
+    return text or None, None
+
+
 def lead_image(tree: HtmlElement, article: Node | None, meta: MetaTags, base_url: str) -> LeadImage:
     image = LeadImage()
     node: Node | None = None
@@ -93,9 +114,9 @@ def lead_image(tree: HtmlElement, article: Node | None, meta: MetaTags, base_url
         image.credit = _credit_of(node)
     if image.url and not image.caption:
         figure = _figure_of(tree, image.url)
-        caption = figure.find(".//figcaption") if figure is not None else None
-        if caption is not None:
-            image.caption = normalize_text(caption.text_content()) or None
+        if figure is not None:
+            image.caption, credit = _figure_caption(figure)
+            image.credit = image.credit or credit
     if image.caption and not image.credit:
         image.caption, image.credit = split_credit(image.caption)
     image.caption = image.caption or None

@@ -22,11 +22,11 @@ from newscrawler.extract.body import (
     main_text_blocks,
     prune_non_text,
 )
-from newscrawler.extract.cleanup import CleanupContext, clean_blocks
+from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture
 from newscrawler.extract.html import decode_html
 from newscrawler.extract.media import lead_image
 from newscrawler.extract.metadata import ParsedPage
-from newscrawler.extract.paywall import MARKUP_WORDS, find_paywall
+from newscrawler.extract.paywall import MARKUP_WORDS, find_paywall, looks_scrambled
 from newscrawler.extract.rules import ExtractionRules
 from newscrawler.items import NewsArticle
 from newscrawler.sites import profile_for_url, rules_for_url
@@ -127,16 +127,9 @@ def extract_page(
     if scrambled:
         paywall.paywalled = True
         paywall.signals.append("body:scrambled-text")
-    lead = None
-    first_paragraph = next((b.text for b in blocks if b.kind == PARAGRAPH), None)
-    shown_teaser = teaser.find_teaser(page.tree, descriptions, first_paragraph, titles)
-    if shown_teaser:
-        text, is_lead = shown_teaser
-        if is_lead:
-            lead = text
-            if not any(_contains(b.text, text) for b in blocks[:4]):
-                blocks.insert(0, Block(PARAGRAPH, text))
-                page.sources.note("teaser", "page")
+    lead = _shown_teaser(page, blocks, descriptions, titles, context)
+    if lead and not any(_contains(block.text, lead) for block in blocks[:4]):
+        blocks.insert(0, Block(PARAGRAPH, lead))
     teaser_text = lead or (descriptions[0] if descriptions else None)
     body = "\n\n".join(block.text for block in blocks)
     words = count_words(body)
@@ -188,6 +181,25 @@ def extract_page(
         article_signals=signals,
         field_sources=tuple(page.sources.items),
     )
+
+
+def _shown_teaser(
+    page: ParsedPage,
+    blocks: list[Block],
+    descriptions: list[str],
+    titles: list[str],
+    context: CleanupContext,
+) -> str | None:
+    """The teaser as the page shows it above the text, when it shows one."""
+    first_paragraph = next((b.text for b in blocks if b.kind == PARAGRAPH), None)
+    found = teaser.find_teaser(page.tree, descriptions, first_paragraph, titles)
+    if not found or not found[1]:
+        return None
+    text = found[0]
+    if is_furniture(text, context.site_patterns) or looks_scrambled(text):
+        return None
+    page.sources.note("teaser", "page")
+    return text
 
 
 def _absolute(base: str, url: str | None) -> str | None:

@@ -31,6 +31,9 @@ FURNITURE = [
     "Externer Inhalt: Um den Inhalt zu sehen, müssen Sie der Datenschutzerklärung zustimmen.",
     "Dieser Artikel ist zuerst bei Capital erschienen.",
     "Die mit einem Symbol gekennzeichneten Links sind Affiliate-Links.",
+    "Grafik-Karte Nr. 103618, Hochformat 110 x 120 mm; Grafik: A. Brühl, Redaktion: B. Schaller",
+    "dpa Grafik",
+    "Author: dpa/Pool AP",
     "Eine offene Gesellschaft braucht guten, frei zugänglichen Journalismus. Unterstützen Sie "
     "unsere Arbeit. Jetzt unterstützen",
 ]
@@ -128,6 +131,18 @@ def test_scrambled_text_goes_and_is_reported() -> None:
     kept, scrambled = clean_blocks(blocks, CleanupContext())
     assert [b.text for b in kept] == [blocks[0].text]
     assert scrambled
+
+
+def test_a_date_line_before_the_text_goes_a_ticker_day_inside_it_stays() -> None:
+    entry = "Die Armee meldet neue Angriffe im Norden, die Angaben lassen sich nicht prüfen. " * 3
+    blocks = [
+        _p("21. Januar 2022, 12:31 Uhr"),
+        _p(entry),
+        Block(HEADING, "Dienstag, 27. August 2024"),
+        _p(entry.replace("Norden", "Süden")),
+    ]
+    kept, _ = clean_blocks(blocks, CleanupContext())
+    assert [b.text for b in kept] == [b.text for b in blocks[1:]]
 
 
 def test_repeated_paragraph_is_kept_once() -> None:
