@@ -137,6 +137,17 @@ def _split_keywords(values: Iterable[Any]) -> list[str]:
     return tags
 
 
+_ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)$")
+
+
+def _untruncated(headline: str | None, others: Iterable[str]) -> str | None:
+    """A JSON-LD headline cut off with "…" replaced by the full one from og:title or `<h1>`."""
+    if not headline or not _ELLIPSIS.search(headline):
+        return headline
+    stem = _ELLIPSIS.sub("", headline)
+    return next((o for o in others if o.startswith(stem) and len(o) > len(stem)), headline)
+
+
 def _language_code(value: str | None) -> str | None:
     if not value:
         return None
@@ -210,7 +221,7 @@ class ParsedPage:
         site = self.site_names()
         og, twitter = self.meta.first("og:title"), self.meta.first("twitter:title")
         others = [t for t in (og, twitter, self.heading_text) if t]
-        headline = jsonld.clean_text(self.ld("headline"))
+        headline = _untruncated(jsonld.clean_text(self.ld("headline")), others)
         alternative = jsonld.clean_text(self.ld("name"))
         if alternative and len(alternative.split()) < 3:  # Spiegel puts an ID into `name`
             alternative = None
@@ -311,14 +322,28 @@ class ParsedPage:
             ("time", lambda: dateline.time_element_date(self.tree)),
             ("dateline", lambda: dateline.visible_dateline(self.tree)),
         ]
+        day_only: tuple[str, str, str] | None = None
         for layer, get_raw in layers:
             raw = get_raw()
             value = self._normalized(raw)
-            if value and _plausible_published(value, self.crawled_at):
+            if not value:
+                continue
+            if not _plausible_published(value, self.crawled_at):
+                logger.debug("implausible published date %r from %s on %s", raw, layer, self.url)
+                continue
+            if day_only and value.startswith(day_only[0]) and "T" in value:
+                # A less trusted layer knows the time of the day the better one gave.
+                self.sources.note("date_published", f"{day_only[2]}+{layer}")
+                return value, normalize_text(raw)
+            if day_only:
+                continue
+            if "T" in value:
                 self.sources.note("date_published", layer)
                 return value, normalize_text(raw)
-            if value:
-                logger.debug("implausible published date %r from %s on %s", raw, layer, self.url)
+            day_only = (value, normalize_text(raw), layer)
+        if day_only:
+            self.sources.note("date_published", day_only[2])
+            return day_only[0], day_only[1]
         found = getattr(self.trafilatura_meta(), "date", None)
         value = self._normalized(found)
         if value and _plausible_published(value, self.crawled_at):

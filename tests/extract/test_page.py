@@ -120,3 +120,26 @@ def test_field_sources_are_logged_at_debug(caplog) -> None:  # type: ignore[no-u
         page = extract_page(_page(head), "https://x.de/a", crawled_at=CRAWLED)
     assert ("title", "jsonld") in page.field_sources
     assert any("title from jsonld" in r.getMessage() for r in caplog.records)
+
+
+def test_a_bare_day_gets_its_time_from_a_later_layer() -> None:
+    head = _ld(headline="H", datePublished="2024-06-30") + (
+        '<meta property="article:published_time" content="2024-06-30T08:15:00Z">'
+    )
+    article = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
+    assert article.date_published == "2024-06-30T10:15:00+02:00"
+    assert article.date_published_raw == "2024-06-30T08:15:00Z"
+    other_day = _ld(headline="H", datePublished="2024-06-30") + (
+        '<meta property="article:published_time" content="2024-06-01T08:15:00Z">'
+    )
+    assert extract_article(
+        _page(other_day), "https://x.de/a", crawled_at=CRAWLED
+    ).date_published == ("2024-06-30")
+
+
+def test_a_truncated_headline_is_completed_from_og_title() -> None:
+    head = _ld(headline="Gemeinde beschließt die Sanierung der…") + (
+        '<meta property="og:title" content="Gemeinde beschließt die Sanierung der Sporthalle">'
+    )
+    article = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
+    assert article.title == "Gemeinde beschließt die Sanierung der Sporthalle"
