@@ -62,6 +62,9 @@ def loads_lenient(text: str) -> list[Any]:
         return []
     try:
         return [json.loads(text, strict=False)]
+    except RecursionError:
+        logger.debug("JSON-LD block nested too deeply; skipped")
+        return []
     except ValueError:
         pass
     repaired = _TRAILING_COMMA.sub(r"\1", _BLOCK_COMMENT.sub("", text))
@@ -69,22 +72,27 @@ def loads_lenient(text: str) -> list[Any]:
     for candidate in (text, repaired):
         try:
             return _decode_all(candidate)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
     logger.debug("unreadable JSON-LD block skipped: %.80r", text)
     return []
 
 
-def _walk(value: Any) -> Iterator[Node]:
+_MAX_DEPTH = 8
+
+
+def _walk(value: Any, depth: int = 0) -> Iterator[Node]:
+    if depth > _MAX_DEPTH:
+        return
     if isinstance(value, list):
         for entry in value:
-            yield from _walk(entry)
+            yield from _walk(entry, depth + 1)
     elif isinstance(value, dict):
         yield value
         for key in ("@graph", "mainEntity"):
             nested = get(value, key)
             if isinstance(nested, (dict, list)):
-                yield from _walk(nested)
+                yield from _walk(nested, depth + 1)
 
 
 def jsonld_nodes(tree: HtmlElement) -> list[Node]:
