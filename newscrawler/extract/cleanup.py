@@ -49,35 +49,47 @@ _CREDIT_START = re.compile(
 )
 _CREDIT_END = re.compile(r"(?:[.!?“\"]\s+|\s)(?:fotos?|bild|foto/grafik)\s*:\s*[^.!?]{2,80}$", _I)
 _CREDIT_PARENTHESES = re.compile(r"\((?:fotos?|bild|quelle)\s*:[^)]{2,80}\)\s*$", _I)
-_COPYRIGHT_END = re.compile(r"(?:©|\(c\)|copyright)\s*[^.!?]{2,100}$", _I)
+_COPYRIGHT_END = re.compile(r"(?:©|\(c\)\s|copyright:)\s*[^.!?]{2,100}$", _I)
 
-# Short promotional or navigational blocks, recognised by what they say.
+# Promotional or navigational blocks, recognised by what they say to the reader.
 _PROMO = [
     re.compile(p, _I)
     for p in (
         r"newsletter.{0,300}(?:anmeld|abonnier|bestell|registrier|kostenlos|postfach|hier geht)",
         r"(?:anmeld|abonnier|bestell|registrier).{0,200}newsletter",
-        r"\bapps?\b.{0,200}(?:herunterladen|installieren|laden sie|download|app store|google play)",
+        r"\bunsere[rn]? (?:kostenlose[n]? )?(?:[\w-]+-)?apps?\b|"
+        r"(?:laden|holen) sie .{0,60}\bapps?\b",
         r"(?:folgen sie|folgt) uns (?:auf|bei)",
         r"hier geht(?:'|’)?s zu(?:r|m)? ",
         r"affiliate-links?|(?:erhalten|bekommen) wir (?:eine |ggf\. )?provision",
-        r"externe[rn]? inhalt|datenschutzerklärung|"
+        # consent placeholders of embedded posts, videos and charts
+        r"(?:externe[rn]? inhalt|redaktioneller inhalt|inhalt(?:e)? von (?:youtube|twitter|x|"
+        r"instagram|facebook|tiktok|spotify|datawrapper|podigee|glomex)).{0,300}"
+        r"(?:datenschutz|zustimm|einverstanden|aktivier|anzeigen|laden|akzeptier)|"
         r"einverstanden, dass (?:mir )?(?:externe|inhalte)",
-        r"(?:jetzt|hier) (?:weiter)?lesen mit|weiterlesen mit|(?:jetzt|zum) abo\b|"
-        r"abo abschließen|sie haben bereits ein (?:abo|abonnement)|nur für abonnenten",
         r"^dieser (?:artikel|beitrag|text) (?:ist|erschien|wurde) (?:zuerst|ursprünglich)",
         r"^mit informationen (?:von|der|aus) ",
         r"partnermarke",
     )
 ]
 _PROMO_MAX_WORDS = 70
-# A publisher's appeal to its readers ("Unterstützen Sie unabhängigen Journalismus"): longer
-# than a promo line, recognised by addressing the reader and naming journalism or the paper.
-_APPEAL = re.compile(
-    r"(?:jetzt unterstützen|unterstützen sie (?:uns|unsere|die|den|unabhängigen|freien|guten)|"
-    r"(?:freiwillig|solidarisch) (?:zahlen|bezahlen)).{0,600}|"
-    r"(?:journalismus|zeitung|redaktion).{0,600}(?:jetzt unterstützen|unterstützen sie)",
+# Paywall prompts: only as short lines, the words also occur in articles about subscriptions.
+_PAYWALL_PROMPT = re.compile(
+    r"(?:jetzt|hier) (?:weiter)?lesen mit|weiterlesen mit|(?:jetzt|zum) abo(?:nnement)?$|"
+    r"abo abschließen|sie haben bereits ein (?:abo|abonnement)|nur für abonnenten|"
+    r"jetzt (?:\d+ )?(?:wochen|monate|tage) (?:für|gratis|kostenlos)|(?:jetzt|hier) anmelden$",
     _I,
+)
+_PAYWALL_PROMPT_MAX_WORDS = 25
+# A publisher's appeal to its readers ("Unterstützen Sie unabhängigen Journalismus"): longer
+# than a promo line; it addresses the reader and names journalism or paying for it.
+_APPEAL_ADDRESS = re.compile(
+    r"jetzt unterstützen|unterstützen sie (?:uns|unsere|die|den|unabhängigen|freien|guten)|"
+    r"(?:freiwillig|solidarisch) (?:zahlen|bezahlen)",
+    _I,
+)
+_APPEAL_SUBJECT = re.compile(
+    r"journalismus|zeitung|redaktion|abo\b|abonnement|spende|zahl ich|beitrag|recherche", _I
 )
 _APPEAL_MAX_WORDS = 160
 _POINTER = re.compile(
@@ -133,7 +145,9 @@ def is_furniture(text: str, site_patterns: Iterable[re.Pattern[str]] = ()) -> bo
         _CREDIT_END.search(text) or _CREDIT_PARENTHESES.search(text) or _COPYRIGHT_END.search(text)
     ):
         return True
-    if words <= _APPEAL_MAX_WORDS and _APPEAL.search(text):
+    if words <= _PAYWALL_PROMPT_MAX_WORDS and _PAYWALL_PROMPT.search(text):
+        return True
+    if words <= _APPEAL_MAX_WORDS and _APPEAL_ADDRESS.search(text) and _APPEAL_SUBJECT.search(text):
         return True
     return words <= _PROMO_MAX_WORDS and any(p.search(text) for p in _PROMO)
 

@@ -28,6 +28,8 @@ FURNITURE = [
     "Der BR24 Newsletter informiert Sie immer montags bis freitags über das Wichtigste vom "
     "Tag. Hier geht's zur Anmeldung!",
     "Laden Sie jetzt unsere kostenlose App herunter: im App Store und bei Google Play.",
+    "Weiterlesen mit shz+",
+    "Jetzt 4 Wochen für 0,99 € testen",
     "Externer Inhalt: Um den Inhalt zu sehen, müssen Sie der Datenschutzerklärung zustimmen.",
     "Dieser Artikel ist zuerst bei Capital erschienen.",
     "Die mit einem Symbol gekennzeichneten Links sind Affiliate-Links.",
@@ -44,6 +46,11 @@ TEXT = [
     "schließen Kunden mit den Händlern.",
     "Im Jahr 2023 hatte die Stadt noch 12.000 Einwohner weniger.",
     "Dienstag, 27. August 2024",
+    "Streit um Copyright bei KI-Bildern",
+    "Die neue Datenschutzerklärung von WhatsApp tritt im Mai in Kraft, Nutzer müssen zustimmen.",
+    "Die App lässt sich im App Store herunterladen, kostet aber nach einem Monat Geld.",
+    "Der Wechsel zum Abo-Modell hat dem Verlag nach eigenen Angaben 20.000 Leser gebracht.",
+    "„Unterstützen Sie die Petition“, rief die Sprecherin den Demonstranten zu.",
 ]
 
 
