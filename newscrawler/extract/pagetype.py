@@ -29,7 +29,7 @@ MIN_DATED_ARTICLE_WORDS = 60
 """A body this long with a publication date is an article (a short news item)."""
 _INDEX_PATH = re.compile(
     r"^/(?:$|index\.\w+$|(?:tag|tags|thema|themen|schlagwort|schlagworte|stichwort|autor|autoren|"
-    r"author|suche|search|archiv|ressort|rubrik|kategorie|category|topics?)(?:/|$))",
+    r"author|suche|search|ressort|rubrik|kategorie|category|topics?)(?:/|$))",
     re.IGNORECASE,
 )
 

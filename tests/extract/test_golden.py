@@ -8,9 +8,11 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from newscrawler.extract import extract_page
+from newscrawler.schema import article_json_schema
 from newscrawler.text import count_words, fingerprint
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -37,6 +39,7 @@ def test_golden_page(name: str) -> None:
         assert signal in page.article_signals, f"{name}: no signal {signal!r}"
     assert page.page_type == expected["page_type"]
     assert page.is_article == (expected["page_type"] in ("article", "liveblog"))
+    jsonschema.validate(article, article_json_schema())
     assert article["word_count"] == count_words(article["body"])
     assert article["fingerprint"] == fingerprint(article["body"])
 
