@@ -11,6 +11,19 @@ Per-site selectors, where general signals fail, are data: `rules.ExtractionRules
 """
 
 from newscrawler.extract.html import decode_html
-from newscrawler.extract.page import ExtractedPage, extract_article, extract_page
+from newscrawler.extract.page import (
+    ExtractedPage,
+    extract_article,
+    extract_page,
+    extract_page_with_rules,
+)
+from newscrawler.extract.rules import ExtractionRules
 
-__all__ = ["ExtractedPage", "decode_html", "extract_article", "extract_page"]
+__all__ = [
+    "ExtractedPage",
+    "ExtractionRules",
+    "decode_html",
+    "extract_article",
+    "extract_page",
+    "extract_page_with_rules",
+]

@@ -26,6 +26,13 @@ _ITEMPROP = etree.XPath(
 )
 
 
+def date_in(text: str) -> str | None:
+    """The German date (with its time, if written) inside a longer text:
+    "28.04.2023, 19:25 Uhr" from "Erschienen am 28.04.2023, 19:25 Uhr"."""
+    match = _DATE_TEXT.search(text)
+    return match.group() if match else None
+
+
 def _context(element: HtmlElement) -> str:
     """Text and markers around a date: says whether it is a publication or an update time."""
     parent = element.getparent()

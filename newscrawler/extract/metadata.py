@@ -326,6 +326,9 @@ class ParsedPage:
         for layer, get_raw in layers:
             raw = get_raw()
             value = self._normalized(raw)
+            if not value and layer == "rules" and raw:
+                # a selected element's text: "Erschienen am 02.06.2024, 10:00 Uhr"
+                value = self._normalized(dateline.date_in(raw))
             if not value:
                 continue
             if not _plausible_published(value, self.crawled_at):

@@ -90,9 +90,21 @@ def _contains(haystack: str, needle: str) -> bool:
 def extract_page(
     html: str | bytes, url: str, *, crawled_at: datetime | None = None
 ) -> ExtractedPage:
-    """Extract a page: the `NewsArticle` and whether the page is an article at all."""
+    """Extract a page: the `NewsArticle` and whether the page is an article at all. The site's
+    extraction rules are looked up by the URL's host (`newscrawler.sites.rules_for_url`)."""
+    return extract_page_with_rules(html, url, rules_for_url(url), crawled_at=crawled_at)
+
+
+def extract_page_with_rules(
+    html: str | bytes,
+    url: str,
+    rules: ExtractionRules,
+    *,
+    crawled_at: datetime | None = None,
+) -> ExtractedPage:
+    """`extract_page` with the given rules instead of the registered site's (for trying out
+    the rules of a new site profile)."""
     crawled = (crawled_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
-    rules = rules_for_url(url)
     page = ParsedPage(decode_html(html), url, crawled, rules)
 
     title = page.title()
