@@ -82,9 +82,22 @@ def _remove(elements: Iterable[HtmlElement]) -> None:
             element.drop_tree()  # keeps the tail text, which belongs to the parent
 
 
+def _squash(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
 def _contains(haystack: str, needle: str) -> bool:
-    squash = lambda s: " ".join(re.findall(r"\w+", s.casefold()))  # noqa: E731
-    return squash(needle) in squash(haystack)
+    return _squash(needle) in _squash(haystack)
+
+
+def _site_patterns(rules: ExtractionRules) -> list[re.Pattern[str]]:
+    patterns = []
+    for pattern in rules.boilerplate:
+        try:
+            patterns.append(re.compile(pattern, re.IGNORECASE))
+        except re.error:  # a bad pattern in a site profile must not stop extraction
+            logger.warning("unusable boilerplate pattern %r", pattern)
+    return patterns
 
 
 def extract_page(
@@ -133,7 +146,7 @@ def extract_page_with_rules(
     context = CleanupContext(
         titles=titles,
         authors=authors,
-        site_patterns=[re.compile(p, re.IGNORECASE) for p in rules.boilerplate],
+        site_patterns=_site_patterns(rules),
     )
     blocks, scrambled = clean_blocks(blocks, context)
     if scrambled:

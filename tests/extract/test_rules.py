@@ -58,3 +58,11 @@ def test_without_rules_the_general_signals_apply() -> None:
     assert article.title == "SEO-Titel"
     assert article.authors == ["Anna Muster"]  # the byline's person over the desk
     assert article.date_published == "2024-06-01T10:00:00+02:00"
+
+
+def test_broken_rules_are_ignored_with_a_warning(caplog) -> None:  # type: ignore[no-untyped-def]
+    rules = ExtractionRules(title="h1[[[", body=":::", remove=("]]",), boilerplate=("(unclosed",))
+    article = extract_page_with_rules(PAGE, "https://x.de/a", rules, crawled_at=CRAWLED).article
+    assert article.title == "SEO-Titel"
+    assert "Nachbarorte" in article.body
+    assert any("unusable" in record.getMessage() for record in caplog.records)
