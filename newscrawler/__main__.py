@@ -37,6 +37,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         print(f"signals: {', '.join(page.article_signals) or '-'}", file=sys.stderr)
         for name, layer in page.field_sources:
             print(f"  {name:<15} from {layer}", file=sys.stderr)
+        for reason, text in page.dropped_blocks:
+            shown = text if len(text) <= 70 else text[:67] + "..."
+            print(f"  dropped ({reason}): {shown}", file=sys.stderr)
     return 0
 
 
@@ -58,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     extract.add_argument(
         "--explain",
         action="store_true",
-        help="also print the page type and which source gave each field (to stderr)",
+        help="also print the page type, the source of each field and the text blocks the "
+        "cleanup removed (to stderr)",
     )
     extract.set_defaults(run=_cmd_extract)
     schema = commands.add_parser("schema", help="print the JSON Schema of the exported item")

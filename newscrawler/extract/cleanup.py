@@ -185,16 +185,22 @@ def _is_title(block: Block, titles: set[str]) -> bool:
     )
 
 
-def clean_blocks(blocks: list[Block], context: CleanupContext) -> tuple[list[Block], bool]:
-    """The blocks that are article text, in order; and whether scrambled (paywalled) text was
-    dropped."""
-    keep = [True] * len(blocks)
-    dropped_reason = [""] * len(blocks)
-    scrambled = False
+@dataclass
+class CleanedBody:
+    blocks: list[Block]
+    """The blocks that are article text, in order."""
+    dropped: list[tuple[str, str]]
+    """(reason, text) of every block that was removed, for debugging a page."""
+    scrambled: bool
+    """Scrambled (obfuscated paywall) text was removed."""
 
-    def drop(index: int, reason: str) -> None:
-        keep[index] = False
-        dropped_reason[index] = reason
+
+def clean_blocks(blocks: list[Block], context: CleanupContext) -> CleanedBody:
+    """Remove what is not article text from trafilatura's blocks."""
+    reasons: list[str | None] = [None] * len(blocks)
+
+    def kept(index: int) -> bool:
+        return reasons[index] is None
 
     groups: dict[int, list[int]] = {}
     for index, block in enumerate(blocks):
@@ -203,69 +209,71 @@ def clean_blocks(blocks: list[Block], context: CleanupContext) -> tuple[list[Blo
     for members in groups.values():
         if _is_link_list([blocks[i] for i in members]):
             for i in members:
-                drop(i, "link list")
+                reasons[i] = "link list"
 
     for index, block in enumerate(blocks):
-        if not keep[index]:
+        if not kept(index):
             continue
         if is_furniture(block.text, context.site_patterns):
-            drop(index, "furniture")
+            reasons[index] = "furniture"
         elif _is_pointer(block):
-            drop(index, "pointer")
+            reasons[index] = "pointer"
         elif looks_scrambled(block.text):
-            drop(index, "scrambled")
-            scrambled = True
+            reasons[index] = "scrambled"
 
     # A heading or a lead-in line ("Mehr zum Thema:") whose content was all dropped.
     for index, block in enumerate(blocks):
-        if not keep[index] or not _is_title_like(block):
+        if not kept(index) or not _is_title_like(block):
             continue
-        following = next((i for i in range(index + 1, len(blocks)) if keep[i]), None)
-        removed_next = index + 1 < len(blocks) and not keep[index + 1]
+        following = next((i for i in range(index + 1, len(blocks)) if kept(i)), None)
+        removed_next = index + 1 < len(blocks) and not kept(index + 1)
         if (removed_next and _words(block.text) <= 15) and (
             following is None or blocks[following].kind == HEADING or block.kind != HEADING
         ):
-            drop(index, "orphaned heading")
+            reasons[index] = "orphaned heading"
 
+    # Before the text starts: the headline repeated, the dateline.
     titles = {_squash(t) for t in context.titles if t and _squash(t)}
     for index, block in enumerate(blocks):
-        if not keep[index]:
+        if not kept(index):
             continue
         if block.kind == PARAGRAPH and _words(block.text) > 12:
             break
         if _is_title(block, titles):
-            drop(index, "headline")
+            reasons[index] = "headline"
         elif _DATE_LINE.match(block.text):
-            drop(index, "dateline")
+            reasons[index] = "dateline"
 
-    kept = [b for b, k in zip(blocks, keep, strict=True) if k]
-    kept = _drop_trailing_bio(kept, context.authors)
-    while kept and kept[-1].kind == HEADING:
-        kept.pop()
-    return _dedupe(kept), scrambled
-
-
-def _drop_trailing_bio(blocks: list[Block], authors: Sequence[str]) -> list[Block]:
-    """An author bio closing the article ("Ulrich Exner ist Korrespondent ...")."""
-    names = [a for a in authors if " " in a]
-    for _ in range(2):
-        if not blocks:
-            break
-        last = blocks[-1].text
-        if _words(last) <= 80 and any(n in last for n in names) and _BIO_ROLE.search(last):
-            blocks = blocks[:-1]
+    # After it ends: an author bio, headings with nothing under them.
+    remaining = [i for i in range(len(blocks)) if kept(i)]
+    names = [a for a in context.authors if " " in a]
+    for index in reversed(remaining[-2:]):
+        if _is_bio(blocks[index].text, names):
+            reasons[index] = "author bio"
         else:
             break
-    return blocks
+    for index in reversed(remaining):
+        if kept(index) and blocks[index].kind != HEADING:
+            break
+        if kept(index):
+            reasons[index] = "trailing heading"
 
-
-def _dedupe(blocks: list[Block]) -> list[Block]:
     seen: set[str] = set()
-    result = []
-    for block in blocks:
+    for index, block in enumerate(blocks):
+        if not kept(index):
+            continue
         key = _squash(block.text)
         if key in seen and _words(block.text) >= 4:
-            continue
+            reasons[index] = "repeated"
         seen.add(key)
-        result.append(block)
-    return result
+
+    return CleanedBody(
+        blocks=[b for b, reason in zip(blocks, reasons, strict=True) if reason is None],
+        dropped=[(r, b.text) for b, r in zip(blocks, reasons, strict=True) if r is not None],
+        scrambled="scrambled" in reasons,
+    )
+
+
+def _is_bio(text: str, names: Sequence[str]) -> bool:
+    """An author bio closing the article ("Ulrich Exner ist Korrespondent ...")."""
+    return _words(text) <= 80 and any(n in text for n in names) and bool(_BIO_ROLE.search(text))

@@ -48,6 +48,9 @@ class ExtractedPage:
     "og:type=article", "body>=150 words", "url:index-path", ..."""
     field_sources: tuple[tuple[str, str], ...] = field(default=(), compare=False)
     """(field, layer) for each metadata field that was found, e.g. ("title", "jsonld")."""
+    dropped_blocks: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    """(reason, text) of each block of the main text the cleanup removed ("furniture",
+    "link list", "pointer", "headline", "scrambled", ...)."""
 
     @property
     def is_article(self) -> bool:
@@ -148,8 +151,9 @@ def extract_page_with_rules(
         authors=authors,
         site_patterns=_site_patterns(rules),
     )
-    blocks, scrambled = clean_blocks(blocks, context)
-    if scrambled:
+    cleaned = clean_blocks(blocks, context)
+    blocks = cleaned.blocks
+    if cleaned.scrambled:
         paywall.paywalled = True
         paywall.signals.append("body:scrambled-text")
     lead = _shown_teaser(page, blocks, descriptions, titles, context)
@@ -205,6 +209,7 @@ def extract_page_with_rules(
         page_type=page_type,
         article_signals=signals,
         field_sources=tuple(page.sources.items),
+        dropped_blocks=tuple(cleaned.dropped),
     )
 
 

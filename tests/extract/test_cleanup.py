@@ -83,7 +83,8 @@ def test_link_lists_pointers_and_their_headings_go() -> None:
         Block(ITEM, "Hafen wird ausgebaut", 1.0, 7),
         Block(ITEM, "Gästerekord auf Föhr", 1.0, 7),
     ]
-    kept, scrambled = clean_blocks(blocks, CleanupContext(titles=["Die Überschrift des Artikels"]))
+    cleaned = clean_blocks(blocks, CleanupContext(titles=["Die Überschrift des Artikels"]))
+    kept, scrambled = cleaned.blocks, cleaned.scrambled
     assert [b.text for b in kept] == [
         "Erster Absatz des Artikels mit genug Wörtern, um als Text zu gelten, und noch etwas mehr.",
         "Zweiter Absatz des Artikels, ebenfalls echter Text.",
@@ -100,7 +101,7 @@ def test_in_page_anchor_lists_stay_links_elsewhere_go() -> None:
         '<list><item><ref target="/a/1">Fährplan: Das ändert sich</ref></item>'
         '<item><ref target="https://x.de/a/2">Hafen wird ausgebaut</ref></item></list></body>'
     )
-    kept, _ = clean_blocks(blocks_from_body(body), CleanupContext())
+    kept = clean_blocks(blocks_from_body(body), CleanupContext()).blocks
     assert [b.text for b in kept] == [
         "Der erste Eintrag des Tickers mit einem ganzen Satz Text.",
         "Angriff im Westjordanland (11.13 Uhr)",
@@ -123,7 +124,7 @@ def test_author_bio_at_the_end_goes() -> None:
         _p("Der Artikel selbst, mit einem Satz über die Wahl in Thüringen und ihre Folgen."),
         _p("Korrespondent Ulrich Exner ist bei WELT für landespolitische Themen zuständig."),
     ]
-    kept, _ = clean_blocks(blocks, CleanupContext(authors=["Ulrich Exner"]))
+    kept = clean_blocks(blocks, CleanupContext(authors=["Ulrich Exner"])).blocks
     assert [b.text for b in kept] == [blocks[0].text]
 
 
@@ -135,7 +136,8 @@ def test_scrambled_text_goes_and_is_reported() -> None:
             "bcjnnqug Igitcgejg igowjtv."
         ),
     ]
-    kept, scrambled = clean_blocks(blocks, CleanupContext())
+    cleaned = clean_blocks(blocks, CleanupContext())
+    kept, scrambled = cleaned.blocks, cleaned.scrambled
     assert [b.text for b in kept] == [blocks[0].text]
     assert scrambled
 
@@ -148,11 +150,13 @@ def test_a_date_line_before_the_text_goes_a_ticker_day_inside_it_stays() -> None
         Block(HEADING, "Dienstag, 27. August 2024"),
         _p(entry.replace("Norden", "Süden")),
     ]
-    kept, _ = clean_blocks(blocks, CleanupContext())
+    kept = clean_blocks(blocks, CleanupContext()).blocks
     assert [b.text for b in kept] == [b.text for b in blocks[1:]]
 
 
 def test_repeated_paragraph_is_kept_once() -> None:
     text = "Ein Zitat, das die Seite als Hervorhebung ein zweites Mal zeigt, wörtlich gleich."
-    kept, _ = clean_blocks([_p(text), _p("Anderer Text dazwischen."), _p(text)], CleanupContext())
+    kept = clean_blocks(
+        [_p(text), _p("Anderer Text dazwischen."), _p(text)], CleanupContext()
+    ).blocks
     assert [b.text for b in kept] == [text, "Anderer Text dazwischen."]

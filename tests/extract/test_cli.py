@@ -35,6 +35,7 @@ def test_gzipped_file_with_explain(tmp_path: Path) -> None:
     stderr = result.stderr.decode("utf-8")
     assert "page type: article" in stderr
     assert "title" in stderr and "from jsonld" in stderr
+    assert "dropped (furniture): Foto: dpa" in stderr
 
 
 def test_stdin_without_url() -> None:

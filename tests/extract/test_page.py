@@ -143,3 +143,11 @@ def test_a_truncated_headline_is_completed_from_og_title() -> None:
     )
     article = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
     assert article.title == "Gemeinde beschließt die Sanierung der Sporthalle"
+
+
+def test_removed_blocks_are_reported_with_their_reason() -> None:
+    page = extract_page(FIXTURE.read_bytes(), URL, crawled_at=CRAWLED)
+    dropped = {text: reason for reason, text in page.dropped_blocks}
+    assert dropped["Foto: dpa"] == "furniture"
+    assert dropped["Weiterlesen nach der Anzeige"] == "furniture"
+    assert all(text not in page.article.body for text in dropped)
