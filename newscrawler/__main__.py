@@ -1,6 +1,6 @@
 """`python -m newscrawler ...`: small tools around the crawler.
 
-python -m newscrawler extract [--url URL] FILE|-   one page -> one JSON line
+python -m newscrawler extract [--url URL] [--explain] FILE|-   one page -> one JSON line
 python -m newscrawler schema                       the item's JSON Schema
 """
 
@@ -11,6 +11,7 @@ import gzip
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 
 from newscrawler.schema import article_json_schema_text
 
@@ -21,11 +22,24 @@ def _read_page(path: str) -> bytes:
 
 
 def _cmd_extract(args: argparse.Namespace) -> int:
-    from newscrawler.extract import extract_article  # noqa: PLC0415 (heavy import)
+    from newscrawler.extract import extract_page  # noqa: PLC0415 (heavy import)
 
-    url = args.url or ("file://" + args.file if args.file != "-" else "about:blank")
-    article = extract_article(_read_page(args.file), url)
-    print(json.dumps(asdict(article), ensure_ascii=False))
+    try:
+        html = _read_page(args.file)
+    except OSError as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "about:blank")
+    page = extract_page(html, url)
+    print(json.dumps(asdict(page.article), ensure_ascii=False))
+    if args.explain:
+        print(f"page type: {page.page_type} (is_article={page.is_article})", file=sys.stderr)
+        print(f"signals: {', '.join(page.article_signals) or '-'}", file=sys.stderr)
+        for name, layer in page.field_sources:
+            print(f"  {name:<15} from {layer}", file=sys.stderr)
+        for reason, text in page.dropped_blocks:
+            shown = text if len(text) <= 70 else text[:67] + "..."
+            print(f"  dropped ({reason}): {shown}", file=sys.stderr)
     return 0
 
 
@@ -44,6 +58,12 @@ def main(argv: list[str] | None = None) -> int:
     extract = commands.add_parser("extract", help="extract one article page to a JSON line")
     extract.add_argument("file", help="HTML file (may be gzipped), or - for stdin")
     extract.add_argument("--url", help="the page's URL (for relative links and site rules)")
+    extract.add_argument(
+        "--explain",
+        action="store_true",
+        help="also print the page type, the source of each field and the text blocks the "
+        "cleanup removed (to stderr)",
+    )
     extract.set_defaults(run=_cmd_extract)
     schema = commands.add_parser("schema", help="print the JSON Schema of the exported item")
     schema.set_defaults(run=_cmd_schema)

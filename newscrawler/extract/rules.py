@@ -14,11 +14,11 @@ class ExtractionRules:
     """Selector overrides for one site. Empty fields mean: use the general extractor."""
 
     title: str | None = None
-    """Element whose text is the headline."""
+    """Element whose text is the headline (for a `<meta>`, its `content`)."""
     authors: str | None = None
     """Elements whose texts are author names or a byline."""
     date_published: str | None = None
-    """Element whose text or `datetime` attribute is the publication date."""
+    """Element whose text, `datetime` or `content` attribute is the publication date."""
     body: str | None = None
     """Container of the article text, when the main-text heuristics pick the wrong one."""
     remove: tuple[str, ...] = ()
@@ -31,3 +31,7 @@ class ExtractionRules:
 
 
 NO_RULES = ExtractionRules()
+
+OG_TITLE = 'meta[property="og:title"]'
+"""`title` selector for sites whose headline of record is the OpenGraph title: their JSON-LD
+`headline` is an SEO variant that differs from it."""

@@ -1,0 +1,157 @@
+"""Extraction speed: `extract_page` next to plain trafilatura, and where the time goes.
+
+    python benchmarks/extraction.py [--pages DIR] [--rounds N]
+
+Pages: the dev set (`../shared/devset`, gzipped real pages listed in cases.jsonl) when it is
+there, else the golden test pages under tests/extract/fixtures. Prints, measured in this one
+run on the same pages:
+
+- median and mean milliseconds per page for `extract_page` and for
+  `trafilatura.bare_extraction(html, url=url, with_metadata=True)` (what the dev-set scorer runs
+  as its trafilatura baseline), and their ratio;
+- the split of `extract_page`'s time over its stages, from a cProfile run (cumulative time of
+  each stage's entry function, per page).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import gzip
+import json
+import pstats
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import trafilatura  # noqa: E402
+
+from newscrawler.extract import extract_page  # noqa: E402
+
+# Stage -> (module file suffix, function name) of the functions whose cumulative time is the stage.
+STAGES: dict[str, list[tuple[str, str]]] = {
+    "decode + parse": [("extract/html.py", "decode_html"), ("extract/html.py", "parse_html")],
+    "metadata layers": [
+        ("extract/meta.py", "read_meta"),
+        ("extract/jsonld.py", "jsonld_nodes"),
+        ("extract/metadata.py", "strip_code"),
+        ("extract/title.py", "main_heading"),
+        ("extract/metadata.py", "title"),
+        ("extract/metadata.py", "authors"),
+        ("extract/metadata.py", "date_published"),
+        ("extract/metadata.py", "date_modified"),
+        ("extract/metadata.py", "section"),
+        ("extract/metadata.py", "tags"),
+        ("extract/metadata.py", "language"),
+        ("extract/media.py", "lead_image"),
+    ],
+    "paywall + pruning": [
+        ("extract/paywall.py", "find_paywall"),
+        ("extract/body.py", "prune_non_text"),
+    ],
+    "trafilatura": [("extract/body.py", "_run_trafilatura")],
+    "cleanup (blocks, rules, teaser)": [
+        ("extract/body.py", "blocks_from_body"),
+        ("extract/cleanup.py", "clean_blocks"),
+        ("extract/page.py", "_shown_teaser"),
+    ],
+    "page type": [("extract/pagetype.py", "classify")],
+}
+
+
+def load_pages(folder: Path) -> list[tuple[str, str]]:
+    """(url, html) of every page in a dev-set folder, or of the golden test pages."""
+    cases = folder / "cases.jsonl"
+    if cases.is_file():
+        pages = []
+        for line in cases.read_text(encoding="utf-8").splitlines():
+            case = json.loads(line)
+            data = (folder / "pages" / case["file"]).read_bytes()
+            pages.append((case["url"], gzip.decompress(data).decode("utf-8")))
+        return pages
+    fixtures = ROOT / "tests" / "extract" / "fixtures"
+    pages = []
+    for expected in sorted(fixtures.glob("*.json")):
+        url = json.loads(expected.read_text(encoding="utf-8"))["url"]
+        pages.append((url, expected.with_suffix(".html").read_bytes().decode("utf-8", "replace")))
+    return pages
+
+
+def time_per_page(
+    run: Callable[[str, str], object], pages: list[tuple[str, str]], rounds: int
+) -> list[float]:
+    run(pages[0][1], pages[0][0])  # warm-up: imports, caches
+    best: list[float] = []
+    for url, html in pages:
+        times = []
+        for _ in range(rounds):
+            start = time.perf_counter()
+            run(html, url)
+            times.append(time.perf_counter() - start)
+        best.append(min(times))
+    return best
+
+
+def stage_split(pages: list[tuple[str, str]]) -> dict[str, float]:
+    profile = cProfile.Profile()
+    profile.enable()
+    for url, html in pages:
+        extract_page(html, url)
+    profile.disable()
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    split = {}
+    for stage, functions in STAGES.items():
+        total = 0.0
+        for (filename, _, name), (_, _, _, cumulative, _) in stats.items():
+            if any(filename.endswith(suffix) and name == wanted for suffix, wanted in functions):
+                total += cumulative
+        split[stage] = total / len(pages)
+    whole = sum(
+        cumulative
+        for (filename, _, name), (_, _, _, cumulative, _) in stats.items()
+        if filename.endswith("extract/page.py") and name == "extract_page"
+    )
+    split["total (profiled)"] = whole / len(pages)
+    return split
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "devset")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per page; the fastest counts")
+    args = parser.parse_args()
+    pages = load_pages(args.pages)
+    source = args.pages if (args.pages / "cases.jsonl").is_file() else "tests/extract/fixtures"
+    print(f"{len(pages)} pages from {source}")
+
+    ours = time_per_page(extract_page, pages, args.rounds)
+    theirs = time_per_page(
+        lambda html, url: trafilatura.bare_extraction(html, url=url, with_metadata=True),
+        pages,
+        args.rounds,
+    )
+    print(f"\n{'system':<28} {'median ms':>10} {'mean ms':>10}")
+    for name, times in (
+        ("newscrawler extract_page", ours),
+        ("trafilatura bare_extraction", theirs),
+    ):
+        median, mean = statistics.median(times) * 1000, statistics.fmean(times) * 1000
+        print(f"{name:<28} {median:>10.1f} {mean:>10.1f}")
+    ratio = statistics.median(ours) / statistics.median(theirs)
+    print(f"median ratio newscrawler / trafilatura: {ratio:.2f}")
+
+    split = stage_split(pages)
+    total = split["total (profiled)"]
+    print(f"\n{'stage (cProfile, per page)':<34} {'ms':>8} {'share':>7}")
+    for stage, seconds in split.items():
+        print(f"{stage:<34} {seconds * 1000:>8.2f} {seconds / total:>7.0%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

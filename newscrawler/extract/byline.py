@@ -1,0 +1,180 @@
+"""Author names: cleaned from whatever the page gives ("Von Anna Muster und Max Beispiel,
+Redakteurin") and found in the visible byline when the metadata names none."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from lxml.html import HtmlElement
+
+from newscrawler.text import normalize_text
+
+# News agencies and the like: single-token bylines that are real authors.
+AGENCIES = frozenset(
+    {
+        "dpa", "afp", "ap", "reuters", "rtr", "kna", "epd", "sid", "dts", "apa", "sda",
+        "ddp", "dapd", "ots", "red", "afx", "dpa-afx", "ntv", "n-tv",
+    }
+)  # fmt: skip
+
+_ROLE_WORDS = (
+    r"(?:\w*redakteur|\w*korrespondent|reporter|autor|volontär|journalist|kolumnist|"
+    r"ressortleiter|leiter|fotograf|moderator|praktikant|chef vom dienst|"
+    r"herausgeber|mitarbeiter|gastautor|editor|correspondent|writer|contributor)(?:in|innen|en)?"
+)
+_ROLE = re.compile(
+    rf"^(?:(?:stellvertretende[rn]?|stellv\.|leitende[rn]?|freie[rn]?|senior|chief)\s+)*"
+    rf"{_ROLE_WORDS}\b.*$",
+    re.IGNORECASE,
+)
+_ROLE_PREFIX = re.compile(rf"^{_ROLE_WORDS}\s+(?=\S+\s+\S)", re.IGNORECASE)
+_LEAD_IN = re.compile(
+    r"^(?:(?:ein|eine|einer?)\s+(?:\w+\s+){0,2}?)?(?:von|by|vom|text|texte|autor(?:in|en)?|"
+    r"verfasst von|geschrieben von|aufgezeichnet von|interview|mitarbeit|recherche)"
+    r"\s*(?::\s*|\s+)",
+    re.IGNORECASE,
+)
+_SEPARATORS = re.compile(r"\s+(?:und|and|&|sowie|u\.)\s+|\s*[,;|/•·]\s*|\s+-\s+")
+_PARENTHESES = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]")
+_EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_DATE_TAIL = re.compile(
+    r"\s*(?:[|,·•-]\s*)?(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{1,2}\.\s+[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|"
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\s*Uhr|aktualisiert|veröffentlicht|stand:|"
+    r"lesezeit|\d+\s*min).*$",
+    re.IGNORECASE,
+)
+_NOT_A_NAME = re.compile(
+    r"\b(?:uhr|minuten?|min\.?|lesezeit|artikel|startseite|teilen|kommentar(?:e|en)?|foto|"
+    r"fotos|bild|bilder|mehr|profil|folgen|newsletter|anzeige|abonnieren|podcast|video|"
+    r"aktualisiert|veröffentlicht|quelle|zur autorenseite|alle artikel)\b",
+    re.IGNORECASE,
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_DOMAIN = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.(?:de|at|ch|com|net|org|eu|info)$", re.IGNORECASE)
+
+
+def is_organisation(name: str) -> bool:
+    """A byline that names an agency, a site or a desk rather than a person."""
+    lowered = name.casefold()
+    return (
+        lowered in AGENCIES
+        or bool(_DOMAIN.match(lowered))
+        or bool(re.search(r"\b(?:redaktion|online|newsroom|nachrichten|verlag|gmbh|ag)\b", lowered))
+        or bool(re.search(r"\b(?:der|die|das)\s+[A-ZÄÖÜ]+\b", name))  # "DER SPIEGEL"
+    )
+
+
+_LEADING_CONJUNCTION = re.compile(r"^(?:und|and|sowie|&)\s+", re.IGNORECASE)
+
+
+def _clean_part(part: str) -> str | None:
+    part = _LEADING_CONJUNCTION.sub("", _PARENTHESES.sub("", part).strip())
+    part = _LEAD_IN.sub("", part.strip())
+    part = _ROLE_PREFIX.sub("", part)
+    part = part.strip(" \t.,:;-–—|•·\"'„“”")
+    if not part or _ROLE.match(part) or _NOT_A_NAME.search(part):
+        return None
+    if not _LETTER.search(part) or len(part) > 60 or len(part.split()) > 5:
+        return None
+    return part
+
+
+def split_names(text: str) -> list[str]:
+    """The names in one byline or author value: lead-ins ("Von"), roles, emails, dates and
+    initials in parentheses removed; "A und B", "A, B", "A & B" split."""
+    text = normalize_text(_EMAIL_OR_URL.sub(" ", text))
+    text = _LEAD_IN.sub("", text)
+    text = _DATE_TAIL.sub("", text)
+    parts = [p for p in (_clean_part(raw) for raw in _SEPARATORS.split(text)) if p]
+    if len(parts) > 1:
+        # After a comma a single word is a place or a role ("Von Anna Muster, Hamburg"),
+        # unless it is an agency ("Anna Muster, dpa").
+        parts = [p for p in parts if " " in p or p.casefold() in AGENCIES or _DOMAIN.match(p)]
+    return parts
+
+
+def clean_authors(values: Iterable[str]) -> list[str]:
+    """Clean, split and de-duplicate author values, keeping their order."""
+    names: list[str] = []
+    seen: set[str] = set()
+    for value in values:
+        for name in split_names(value):
+            key = name.casefold()
+            if key not in seen:
+                seen.add(key)
+                names.append(name)
+    return names
+
+
+_AUTHOR_CLASS = re.compile(r"author|byline|autor|verfasser|creator", re.IGNORECASE)
+_NAME_CLASS = re.compile(r"name", re.IGNORECASE)
+_AUTHOR_HREF = re.compile(r"/(?:autor|autoren|author|authors|redaktion|profile?|team)/", re.I)
+_SKIP_CONTEXT = re.compile(r"comment|kommentar|teaser|related|recommend|footer|nav", re.I)
+_LEAD_WORD = re.compile(r"^\s*(?:von|by)\s+\S", re.IGNORECASE)
+
+
+def _marker(element: HtmlElement) -> str:
+    return " ".join(
+        element.get(attribute) or ""
+        for attribute in ("class", "id", "itemprop", "rel", "data-testid")
+    )
+
+
+def _in_skipped_context(element: HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("footer", "nav", "aside") or _SKIP_CONTEXT.search(
+            ancestor.get("class") or ""
+        ):
+            return True
+    return False
+
+
+def _byline_text(element: HtmlElement) -> str | None:
+    """The element's text when it reads as a byline or a name, else None."""
+    text = normalize_text(element.text_content())
+    if not text or len(text) > 200:
+        return None
+    marker = _marker(element)
+    href = element.get("href") or ""
+    if (
+        _LEAD_WORD.match(text)
+        or element.get("itemprop") in ("author", "name", "creator")
+        or "author" in (element.get("rel") or "")
+        or _NAME_CLASS.search(element.get("class") or "")
+        or (element.tag == "a" and _AUTHOR_HREF.search(href))
+        or re.search(r"byline|autor", marker, re.IGNORECASE)
+    ):
+        return text
+    return None
+
+
+def visible_byline(tree: HtmlElement) -> list[str]:
+    """Author names from the first byline on the page: elements marked as author/byline (class,
+    itemprop, rel), innermost first, outside comments, teasers and navigation."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
+            continue
+        if not _AUTHOR_CLASS.search(_marker(element)) and not (
+            element.tag == "a" and _AUTHOR_HREF.search(element.get("href") or "")
+        ):
+            continue
+        if _in_skipped_context(element):
+            continue
+        texts = []
+        inner = [
+            e
+            for e in element.iterdescendants()
+            if isinstance(e.tag, str)
+            and (_AUTHOR_CLASS.search(_marker(e)) or _NAME_CLASS.search(e.get("class") or ""))
+        ]
+        for candidate in inner or [element]:
+            text = _byline_text(candidate)
+            if text:
+                texts.append(text)
+        names = clean_authors(texts)
+        if names:
+            return names
+    return []

@@ -1,0 +1,92 @@
+"""Bytes -> text -> one lxml tree: the only place a page is decoded and parsed.
+
+Decoding follows what a browser shows a German reader: the declared charset, read strictly; a
+page that declares UTF-8 but carries Latin-1/cp1252 bytes (common on old CMS templates) still gets
+its umlauts, because undecodable bytes are read as cp1252 instead of becoming U+FFFD.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
+
+logger = logging.getLogger(__name__)
+
+# Bytes 0x80-0xFF that are not valid UTF-8, kept by "surrogateescape" as U+DC80-U+DCFF.
+_ESCAPED_BYTE = re.compile("[\udc80-\udcff]")
+_SINGLE_BYTE_LATIN = {"cp1252", "iso8859-1", "iso8859-15", "ascii"}
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+def _cp1252_byte(match: re.Match[str]) -> str:
+    byte = bytes([ord(match.group()) - 0xDC00])
+    return byte.decode("cp1252", errors="replace")
+
+
+def _decode_utf8_with_cp1252_fallback(data: bytes) -> str:
+    """UTF-8 where the bytes are valid UTF-8, cp1252 for every byte that is not."""
+    text = data.decode("utf-8", errors="surrogateescape")
+    return _ESCAPED_BYTE.sub(_cp1252_byte, text)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def declared_encoding(data: bytes, content_type: str | None = None) -> str | None:
+    """The charset the page declares: BOM, then HTTP header, then `<meta>`/XML declaration."""
+    bom_encoding, _ = read_bom(data)
+    if bom_encoding:
+        return bom_encoding
+    return http_content_type_encoding(content_type) or html_body_declared_encoding(data)
+
+
+def decode_html(html: str | bytes, content_type: str | None = None) -> str:
+    """Text of a page. `str` is returned as given; bytes are decoded with the declared charset
+    (strictly), falling back to UTF-8 and then cp1252 byte by byte for what does not decode."""
+    if isinstance(html, str):
+        return html
+    data = bytes(html)
+    encoding = declared_encoding(data, content_type)
+    bom_encoding, bom = read_bom(data)
+    if bom_encoding and bom:
+        data = data[len(bom) :]
+    if encoding in _SINGLE_BYTE_LATIN and not data.isascii() and _is_utf8(data):
+        # A Latin-1 label on bytes that are valid UTF-8 with non-ASCII characters is a wrong
+        # label: Latin-1 text practically never forms valid multi-byte UTF-8 sequences.
+        logger.debug("declared %s but the bytes are UTF-8; reading UTF-8", encoding)
+        return data.decode("utf-8")
+    if encoding and encoding != "utf-8":
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            logger.debug("page does not decode as its declared %s; detecting", encoding)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        if encoding == "utf-8":
+            logger.debug("page declared UTF-8 but has non-UTF-8 bytes; reading those as cp1252")
+        return _decode_utf8_with_cp1252_fallback(data)
+
+
+def parse_html(text: str) -> HtmlElement:
+    """The page's element tree; an empty `<html>` for empty or unparsable input (never raises)."""
+    text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses str with an encoding declaration
+    # NUL characters truncate the parse in libxml2.
+    text = text.replace("\x00", "")
+    if not text.strip():
+        return lxml.html.document_fromstring("<html><head></head><body></body></html>")
+    try:
+        return lxml.html.document_fromstring(text)
+    except (ValueError, etree.ParserError) as exc:
+        logger.debug("unparsable HTML (%s); treating the page as empty", exc)
+        return lxml.html.document_fromstring("<html><head></head><body></body></html>")

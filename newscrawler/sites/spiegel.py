@@ -1,0 +1,13 @@
+"""spiegel.de, DER SPIEGEL: extraction rules only (no crawl start points).
+
+The JSON-LD `headline` here is an SEO variant; the headline of record is `og:title`.
+"""
+
+from newscrawler.extract.rules import OG_TITLE, ExtractionRules
+from newscrawler.sites.base import SiteProfile
+
+SPIEGEL = SiteProfile(
+    name="spiegel",
+    hosts=("www.spiegel.de", "spiegel.de"),
+    extraction=ExtractionRules(title=OG_TITLE),
+)

@@ -1,0 +1,153 @@
+"""The public interface: extract_article / extract_page, purity, layers and their order."""
+
+from __future__ import annotations
+
+import json
+import logging
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from pathlib import Path
+
+import lxml.html
+
+from newscrawler import NewsArticle, extract_article
+from newscrawler.extract import ExtractedPage, extract_page
+from newscrawler.extract.metadata import select_texts
+
+CRAWLED = datetime(2024, 7, 1, 12, 0, tzinfo=timezone.utc)
+FIXTURE = Path(__file__).parent / "fixtures" / "graph_article.html"
+URL = "https://www.example-zeitung.de/lokales/nordfriesland/artikel/neue-faehre-fuer-amrum-12345678"
+PARAGRAPH = (
+    "<p>Die Gemeinde hat am Dienstag beschlossen, die Sporthalle zu sanieren. Die Arbeiten "
+    "sollen im Herbst beginnen und ein Jahr dauern, die Vereine weichen so lange aus.</p>"
+)
+
+
+def _page(head: str, body: str = PARAGRAPH) -> str:
+    return (
+        f'<html lang="de"><head><meta charset="utf-8">{head}</head>'
+        f"<body><article>{body}</article></body></html>"
+    )
+
+
+def _ld(**fields: str) -> str:
+    data = json.dumps({"@type": "NewsArticle", **fields})
+    return f'<script type="application/ld+json">{data}</script>'
+
+
+def test_extract_article_is_the_article_of_extract_page() -> None:
+    html = FIXTURE.read_bytes()
+    article = extract_article(html, URL, crawled_at=CRAWLED)
+    assert isinstance(article, NewsArticle)
+    assert article == extract_page(html, URL, crawled_at=CRAWLED).article
+
+
+def test_same_input_same_output() -> None:
+    html = FIXTURE.read_bytes()
+    first = extract_page(html, URL, crawled_at=CRAWLED)
+    assert extract_page(html, URL, crawled_at=CRAWLED) == first
+    assert extract_page(html.decode("utf-8"), URL, crawled_at=CRAWLED) == first
+
+
+def test_crawled_at_defaults_to_now_utc() -> None:
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    crawled = datetime.fromisoformat(extract_article("<p>x</p>", "https://x.de/a").crawled_at)
+    assert crawled.utcoffset() == timezone.utc.utcoffset(None)
+    assert before <= crawled <= datetime.now(timezone.utc)
+
+
+def test_picklable_and_runs_in_a_process_pool() -> None:
+    page = extract_page(FIXTURE.read_bytes(), URL, crawled_at=CRAWLED)
+    assert pickle.loads(pickle.dumps(page)) == page
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        remote = pool.submit(extract_page, FIXTURE.read_bytes(), URL, crawled_at=CRAWLED).result()
+    assert isinstance(remote, ExtractedPage)
+    assert remote == page
+
+
+def test_empty_and_garbage_input_never_raises() -> None:
+    for html in (b"", "<html><body></body></html>"):
+        page = extract_page(html, "https://x.de/a", crawled_at=CRAWLED)
+        assert page.article.body == ""
+        assert page.article.title is None
+        assert not page.is_article
+    for garbage in (b"<<<>>>" * 1000, bytes(range(256)) * 50):
+        page = extract_page(garbage, "https://x.de/a", crawled_at=CRAWLED)
+        assert page.page_type == "unknown"
+        assert not page.is_article
+
+
+def test_implausible_dates_fall_through_to_the_next_layer() -> None:
+    head = _ld(headline="H", datePublished="2099-01-01T00:00:00Z") + (
+        '<meta property="article:published_time" content="2024-06-30T10:00:00+02:00">'
+    )
+    article = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
+    assert article.date_published == "2024-06-30T10:00:00+02:00"
+    placeholder = _ld(headline="H", datePublished="0001-01-01T00:00:00Z")
+    assert (
+        extract_article(_page(placeholder), "https://x.de/a", crawled_at=CRAWLED).date_published
+        is None
+    )
+
+
+def test_a_modified_date_is_never_the_published_date() -> None:
+    head = _ld(headline="H", dateModified="2024-06-30T10:00:00+02:00")
+    article = extract_article(_page(head), "https://x.de/sport/halle", crawled_at=CRAWLED)
+    assert article.date_published is None
+    assert article.date_modified == "2024-06-30T10:00:00+02:00"
+
+
+def test_site_rule_takes_the_og_title_on_faz() -> None:
+    head = _ld(headline="SEO-Fassung der Überschrift") + (
+        '<meta property="og:title" content="Die Überschrift der Zeitung">'
+    )
+    url = "https://www.faz.net/aktuell/politik/beispiel-123.html"
+    assert (
+        extract_article(_page(head), url, crawled_at=CRAWLED).title == "Die Überschrift der Zeitung"
+    )
+    elsewhere = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
+    assert elsewhere.title == "SEO-Fassung der Überschrift"
+
+
+def test_a_broken_site_selector_is_ignored() -> None:
+    assert select_texts(lxml.html.fromstring("<p>x</p>"), "p[[[") == []
+
+
+def test_field_sources_are_logged_at_debug(caplog) -> None:  # type: ignore[no-untyped-def]
+    head = _ld(headline="H", datePublished="2024-06-30T10:00:00+02:00")
+    with caplog.at_level(logging.DEBUG, logger="newscrawler.extract"):
+        page = extract_page(_page(head), "https://x.de/a", crawled_at=CRAWLED)
+    assert ("title", "jsonld") in page.field_sources
+    assert any("title from jsonld" in r.getMessage() for r in caplog.records)
+
+
+def test_a_bare_day_gets_its_time_from_a_later_layer() -> None:
+    head = _ld(headline="H", datePublished="2024-06-30") + (
+        '<meta property="article:published_time" content="2024-06-30T08:15:00Z">'
+    )
+    article = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
+    assert article.date_published == "2024-06-30T10:15:00+02:00"
+    assert article.date_published_raw == "2024-06-30T08:15:00Z"
+    other_day = _ld(headline="H", datePublished="2024-06-30") + (
+        '<meta property="article:published_time" content="2024-06-01T08:15:00Z">'
+    )
+    assert extract_article(
+        _page(other_day), "https://x.de/a", crawled_at=CRAWLED
+    ).date_published == ("2024-06-30")
+
+
+def test_a_truncated_headline_is_completed_from_og_title() -> None:
+    head = _ld(headline="Gemeinde beschließt die Sanierung der…") + (
+        '<meta property="og:title" content="Gemeinde beschließt die Sanierung der Sporthalle">'
+    )
+    article = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
+    assert article.title == "Gemeinde beschließt die Sanierung der Sporthalle"
+
+
+def test_removed_blocks_are_reported_with_their_reason() -> None:
+    page = extract_page(FIXTURE.read_bytes(), URL, crawled_at=CRAWLED)
+    dropped = {text: reason for reason, text in page.dropped_blocks}
+    assert dropped["Foto: dpa"] == "furniture"
+    assert dropped["Weiterlesen nach der Anzeige"] == "furniture"
+    assert all(text not in page.article.body for text in dropped)
