@@ -137,9 +137,50 @@ def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[B
     body = _run_trafilatura(tree, fast=True, favor_recall=favor_recall)
     found = len("".join(body.itertext())) if body is not None else 0
     available = sum(len(text.strip()) for text in _PARAGRAPH_TEXT(tree))
+    blocks = blocks_from_body(body) if body is not None else []
     if found < _RETRY_SHARE * available:
         logger.debug("short fast extraction (%d of %d characters); full run", found, available)
         full = _run_trafilatura(tree, fast=False, favor_recall=favor_recall)
         if full is not None and len("".join(full.itertext())) > found:
-            body = full
-    return blocks_from_body(body) if body is not None else []
+            full_blocks = blocks_from_body(full)
+            if len(full_blocks) > 1 or not blocks:
+                blocks = full_blocks
+    return blocks
+
+
+_OUTSIDE_TEXT_TAGS = frozenset({"header", "footer", "nav", "aside", "form", "button", "figure"})
+_FURNITURE_CLASS = re.compile(r"header|footer|newsletter|related|promo|teaser-?list", re.I)
+_PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "blockquote"})
+
+
+def is_glued(blocks: list[Block], titles: list[str]) -> bool:
+    """trafilatura's last resort on a page with little text (a paywalled article's one visible
+    paragraph) glues a whole container (kicker, headline, byline, buttons) into one block."""
+    if len(blocks) != 1:
+        return False
+    text = blocks[0].text.casefold()
+    return any(title and title.casefold() in text for title in titles)
+
+
+def paragraph_blocks(heading: HtmlElement) -> list[Block]:
+    """The paragraphs of the article that contains `heading`, read straight from the markup:
+    the fallback for pages too short for trafilatura's heuristics."""
+    container = next(
+        (a for a in heading.iterancestors() if a.tag in ("article", "main", "body")), None
+    )
+    if container is None:
+        return []
+    blocks = []
+    for element in container.iter(*_PARAGRAPH_TAGS):
+        lineage = [element, *element.iterancestors()]
+        lineage = lineage[: lineage.index(container)]
+        if any(
+            node.tag in _OUTSIDE_TEXT_TAGS or _FURNITURE_CLASS.search(node.get("class") or "")
+            for node in lineage
+        ):
+            continue
+        text = normalize_text(element.text_content())
+        if text:
+            kind = HEADING if element.tag in ("h2", "h3") else PARAGRAPH
+            blocks.append(Block(QUOTE if element.tag == "blockquote" else kind, text))
+    return blocks

@@ -81,6 +81,13 @@ _PAYWALL_PROMPT = re.compile(
     _I,
 )
 _PAYWALL_PROMPT_MAX_WORDS = 25
+# A promo line ending in a call to action ("Podcast: Hamburg hat einen Plan. Jetzt anhören").
+_CALL_TO_ACTION = re.compile(
+    r"\b(?:jetzt|hier) (?:anhören|reinhören|ansehen|anschauen|abonnieren|herunterladen|"
+    r"downloaden|entdecken|bestellen)\W*$",
+    _I,
+)
+_CALL_TO_ACTION_MAX_WORDS = 15
 # A publisher's appeal to its readers ("Unterstützen Sie unabhängigen Journalismus"): longer
 # than a promo line; it addresses the reader and names journalism or paying for it.
 _APPEAL_ADDRESS = re.compile(
@@ -146,6 +153,8 @@ def is_furniture(text: str, site_patterns: Iterable[re.Pattern[str]] = ()) -> bo
     ):
         return True
     if words <= _PAYWALL_PROMPT_MAX_WORDS and _PAYWALL_PROMPT.search(text):
+        return True
+    if words <= _CALL_TO_ACTION_MAX_WORDS and _CALL_TO_ACTION.search(text):
         return True
     if words <= _APPEAL_MAX_WORDS and _APPEAL_ADDRESS.search(text) and _APPEAL_SUBJECT.search(text):
         return True
@@ -232,17 +241,27 @@ def clean_blocks(blocks: list[Block], context: CleanupContext) -> CleanedBody:
         ):
             reasons[index] = "orphaned heading"
 
-    # Before the text starts: the headline repeated, the dateline.
+    # Before the text starts: the headline repeated, the dateline, the byline.
     titles = {_squash(t) for t in context.titles if t and _squash(t)}
     for index, block in enumerate(blocks):
         if not kept(index):
             continue
-        if block.kind == PARAGRAPH and _words(block.text) > 12:
+        if block.kind == PARAGRAPH and _words(block.text) > 12 and not _is_byline(block, context):
             break
         if _is_title(block, titles):
             reasons[index] = "headline"
         elif _DATE_LINE.match(block.text):
             reasons[index] = "dateline"
+        elif _is_byline(block, context):
+            reasons[index] = "byline"
+
+    # Anywhere: the page header (kicker, headline) that trafilatura placed after the text.
+    for index, block in enumerate(blocks):
+        if kept(index) and _squash(block.text) in titles:
+            reasons[index] = "headline"
+            kicker = index - 1
+            if kicker >= 0 and kept(kicker) and _words(blocks[kicker].text) <= 3:
+                reasons[kicker] = "kicker"
 
     # After it ends: an author bio, headings with nothing under them.
     remaining = [i for i in range(len(blocks)) if kept(i)]
@@ -272,6 +291,15 @@ def clean_blocks(blocks: list[Block], context: CleanupContext) -> CleanedBody:
         dropped=[(r, b.text) for b, r in zip(blocks, reasons, strict=True) if r is not None],
         scrambled="scrambled" in reasons,
     )
+
+
+def _is_byline(block: Block, context: CleanupContext) -> bool:
+    """A short line naming an author together with a date or a "Von" ("Veröffentlicht am
+    14.10.2021 um 09:15 Uhr von Lars Janßen", "Von Anna Petersen | 20.01.2022")."""
+    text = block.text
+    if _words(text) > 20 or not any(name in text for name in context.authors if name):
+        return False
+    return bool(_DATE_OR_TIME.search(text) or re.match(r"^von\b", text, _I))
 
 
 def _is_bio(text: str, names: Sequence[str]) -> bool:

@@ -78,11 +78,14 @@ def decode_html(html: str | bytes, content_type: str | None = None) -> str:
         return _decode_utf8_with_cp1252_fallback(data)
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_html(text: str) -> HtmlElement:
     """The page's element tree; an empty `<html>` for empty or unparsable input (never raises)."""
     text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses str with an encoding declaration
-    # NUL characters truncate the parse in libxml2.
-    text = text.replace("\x00", "")
+    # NUL truncates the parse in libxml2; other C0 controls make later tree edits raise.
+    text = _CONTROL_CHARACTERS.sub(" ", text.replace("\x00", ""))
     if not text.strip():
         return lxml.html.document_fromstring("<html><head></head><body></body></html>")
     try:

@@ -19,7 +19,9 @@ from newscrawler.extract.body import (
     PARAGRAPH,
     SCREEN_READER_WORDS,
     Block,
+    is_glued,
     main_text_blocks,
+    paragraph_blocks,
     prune_non_text,
 )
 from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture
@@ -146,6 +148,8 @@ def extract_page_with_rules(
         _remove(_select_elements(page.tree, selector))
     blocks = _body_blocks(page.tree, rules)
     titles = page.title_variants(title)
+    if page.heading is not None and is_glued(blocks, titles):
+        blocks = paragraph_blocks(page.heading) or blocks
     context = CleanupContext(
         titles=titles,
         authors=authors,
@@ -157,8 +161,14 @@ def extract_page_with_rules(
         paywall.paywalled = True
         paywall.signals.append("body:scrambled-text")
     lead = _shown_teaser(page, blocks, descriptions, titles, context)
-    if lead and not any(_contains(block.text, lead) for block in blocks[:4]):
-        blocks.insert(0, Block(PARAGRAPH, lead))
+    if lead:
+        # A teaser shown above the text is the body's first paragraph, wherever the main-text
+        # heuristics put it.
+        at = next((i for i, b in enumerate(blocks) if _squash(b.text) == _squash(lead)), None)
+        if at is not None:
+            blocks.insert(0, blocks.pop(at))
+        elif not any(_contains(block.text, lead) for block in blocks[:4]):
+            blocks.insert(0, Block(PARAGRAPH, lead))
     teaser_text = lead or (descriptions[0] if descriptions else None)
     body = "\n\n".join(block.text for block in blocks)
     words = count_words(body)

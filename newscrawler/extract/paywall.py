@@ -214,22 +214,13 @@ def _is_wrapper(element: HtmlElement) -> bool:
 def _behind_box(
     tree: HtmlElement, elements: list[HtmlElement], boxes: list[HtmlElement]
 ) -> list[HtmlElement]:
-    """The `hasPart` elements a reader cannot see: those at or after the first paywall prompt
-    (a box with text: "Weiterlesen mit ...").
+    """The `hasPart` elements a reader cannot see: all of them once the page shows a paywall
+    prompt (a box with text: "Weiterlesen mit ..."), whether the marked part comes after the
+    prompt (scrambled rest) or before it (blurred placeholder text under an overlay).
 
     Metered sites (NZZ) mark their whole text as `hasPart` but deliver it readable, with at most
-    an empty overlay the browser fills in when the meter runs out; hard paywalls show the prompt
-    and put the marked part behind it."""
-    if not elements or not boxes:
-        return []
-    order = {element: index for index, element in enumerate(tree.iter())}
-    first_box = min(order.get(box, len(order)) for box in boxes)
-
-    def last_index(element: HtmlElement) -> int:
-        *_, last = element.iter()
-        return order.get(last, 0)
-
-    return [e for e in elements if last_index(e) >= first_box]
+    an empty overlay the browser fills in when the meter runs out: no prompt, nothing hidden."""
+    return list(elements) if boxes else []
 
 
 def looks_scrambled(text: str) -> bool:
