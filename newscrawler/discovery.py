@@ -92,6 +92,18 @@ def maybe_gunzip(data: bytes, max_size: int) -> bytes:
     return data
 
 
+def absolute_url(base_url: str, href: str) -> str | None:
+    """`href` resolved against `base_url` if that gives an http(s) URL with a host; None for
+    malformed URLs (`http://[broken`), `javascript:`, `mailto:` and the like."""
+    try:
+        url = urljoin(base_url, href.strip())
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and host else None
+
+
 def parse_when(value: Any) -> datetime | None:
     """An aware datetime from a sitemap/feed date string, or None."""
     if not isinstance(value, str) or not value.strip():
@@ -152,10 +164,11 @@ def parse_sitemap(data: bytes) -> Sitemap:
                 if child_name in ("loc", "lastmod", "publication_date") and child.text:
                     fields.setdefault(child_name, child.text.strip())
             element.clear()
-            if fields.get("loc"):
+            url = absolute_url("", fields.get("loc", ""))
+            if url:
                 entries.append(
                     ArticleLead(
-                        url=fields["loc"],
+                        url=url,
                         source="sitemap",
                         published=parse_when(fields.get("publication_date")),
                         modified=parse_when(fields.get("lastmod")),
@@ -171,8 +184,9 @@ def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
     urls = []
     for line in robots_txt.splitlines():
         key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            urls.append(urljoin(base_url, value.strip()))
+        url = absolute_url(base_url, value) if key.strip().lower() == "sitemap" else None
+        if url:
+            urls.append(url)
     return urls
 
 
@@ -200,11 +214,12 @@ def parse_feed(data: bytes, base_url: str) -> list[ArticleLead]:
     leads = []
     for entry in parsed.entries:
         link = entry.get("link")
-        if not link:
+        url = absolute_url(base_url, link) if link else None
+        if not url:
             continue
         leads.append(
             ArticleLead(
-                url=urljoin(base_url, link),
+                url=url,
                 source="feed",
                 published=_struct_to_datetime(entry.get("published_parsed")),
                 # `in` first: feedparser's .get() would fall back to the published date
@@ -235,7 +250,8 @@ def feeds_declared(html: bytes | str, base_url: str) -> list[str]:
     for link in tree.xpath('//link[contains(concat(" ", @rel, " "), " alternate ")][@href]'):
         if (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
             urls.append(link.get("href"))
-    return list(dict.fromkeys(urljoin(base_url, u.strip()) for u in urls))
+    absolute = (absolute_url(base_url, u) for u in urls)
+    return list(dict.fromkeys(u for u in absolute if u))
 
 
 def page_links(html: bytes | str, base_url: str) -> Iterator[str]:
@@ -243,13 +259,16 @@ def page_links(html: bytes | str, base_url: str) -> Iterator[str]:
     tree = _html_tree(html)
     if tree is None:
         return
-    base = (tree.xpath("//base/@href") or [base_url])[0]
+    base = absolute_url(base_url, (tree.xpath("//base/@href") or [base_url])[0]) or base_url
     seen = set()
     for href in tree.xpath("//a/@href"):
-        url = urljoin(urljoin(base_url, base), href.strip())
-        if url.startswith(("http://", "https://")) and url not in seen:
+        url = absolute_url(base, href)
+        if url is None:
+            continue
+        url = url.split("#", 1)[0]
+        if url not in seen:
             seen.add(url)
-            yield url.split("#", 1)[0]
+            yield url
 
 
 # --- Article URLs without a site profile -----------------------------------------------------
@@ -334,6 +353,7 @@ __all__ = [
     "DocumentTooLarge",
     "Sitemap",
     "UnsafeDocument",
+    "absolute_url",
     "declares_entities",
     "feeds_declared",
     "gunzip_bounded",

@@ -11,6 +11,7 @@ from newscrawler.demo import SITES_DIR
 from newscrawler.discovery import (
     DocumentTooLarge,
     UnsafeDocument,
+    absolute_url,
     declares_entities,
     feeds_declared,
     gunzip_bounded,
@@ -212,3 +213,38 @@ def test_non_html_extensions() -> None:
     assert has_non_html_extension("https://x.de/video/clip.mp4")
     assert not has_non_html_extension("https://x.de/a/artikel.html")
     assert not has_non_html_extension("https://x.de/a/v1.2-release-notes")
+
+
+def test_malformed_urls_are_dropped_not_raised() -> None:
+    assert absolute_url("https://x.de/a/", "b-12345678") == "https://x.de/a/b-12345678"
+    for bad in ("http://[broken/x", "javascript:alert(1)", "mailto:a@x.de", "ftp://x.de/a"):
+        assert absolute_url("https://x.de/", bad) is None, bad
+    html = (
+        b'<a href="http://[broken/x">a</a><a href="mailto:a@x.de">b</a>'
+        b'<a href="/ok-12345678#top">c</a><a href="/ok-12345678#kommentare">d</a>'
+    )
+    assert list(page_links(html, "https://x.de/")) == ["https://x.de/ok-12345678"]
+    sitemap = parse_sitemap(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://[broken/x</loc></url><url><loc>https://x.de/a-12345678</loc></url>"
+        b"</urlset>"
+    )
+    assert [entry.url for entry in sitemap.entries] == ["https://x.de/a-12345678"]
+    feed = b'<rss version="2.0"><channel><item><link>http://[broken/x</link></item></channel></rss>'
+    assert parse_feed(feed, "https://x.de/rss") == []
+    assert sitemaps_from_robots("Sitemap: http://[broken/s.xml", "https://x.de/robots.txt") == []
+
+
+def test_feeds_declared_by_meta_and_link() -> None:
+    html = b"""<html><head>
+      <meta name="feed" content="/feeds/kiel.xml">
+      <link rel="alternate" type="application/atom+xml" href="https://x.de/atom">
+      <link rel="alternate" type="application/rss+xml; charset=utf-8" href="/rss">
+      <link rel="alternate" hreflang="en" href="/en/">
+      <link rel="alternate" type="application/rss+xml" href="javascript:void(0)">
+    </head><body></body></html>"""
+    assert feeds_declared(html, "https://x.de/kiel") == [
+        "https://x.de/feeds/kiel.xml",
+        "https://x.de/atom",
+        "https://x.de/rss",
+    ]

@@ -12,6 +12,7 @@ import random
 import resource
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -202,7 +203,8 @@ class HostileSite:
         # The good article three times, with different tracking decoration.
         urls = [self.url(GOOD) + "?utm_source=newsletter&utm_medium=email",
                 self.url(GOOD) + "?fbclid=IwAR2abc", self.url(GOOD) + "#kommentare",
-                *(self.url(p) for p in PAGES[1:])]  # fmt: skip
+                *(self.url(p) for p in PAGES[1:]),
+                "http://[malformed/artikel-20345678", "javascript:void(0)"]  # fmt: skip
         entries = "".join(f"<url><loc>{u.replace('&', '&amp;')}</loc></url>" for u in urls)
         return (
             '<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/'
@@ -363,3 +365,10 @@ def test_peak_memory_stays_under_one_gib(crawl: CrawlResult, peak_rss_before: in
     if os.environ.get("NEWSCRAWLER_REPORT_RSS"):
         print(f"\npeak RSS of the hostile crawl: <= {peak_kib / 1024:.0f} MiB")
         print(f"(children before it: {peak_rss_before / 1024:.0f} MiB)")
+
+
+def test_start_page_tag_soup_is_not_parsed(hostile: HostileSite, tmp_path: Path) -> None:
+    result = run_crawl("news", output=tmp_path / "soup.jsonl", args={"start": hostile.url(COMPLEX)})
+    assert result.returncode == 0 and result.log_lines("ERROR") == []
+    assert result.stat("newscrawler/discovery_failed/too_complex") == 1
+    assert any("Section page too complex" in line for line in warnings_about(result, COMPLEX))

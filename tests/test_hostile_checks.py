@@ -53,3 +53,31 @@ def test_text_bodies() -> None:
 def test_count_tags() -> None:
     assert count_tags(b"<html><body><p>a</p></body></html>") == 6
     assert count_tags(b"no markup") == 0
+
+
+def test_failure_reasons() -> None:
+    from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
+    from scrapy.http import Request, Response
+    from scrapy.spidermiddlewares.httperror import HttpError
+    from twisted.python.failure import Failure
+
+    from newscrawler.spiders.base import failure_reason
+
+    def failure(error: Exception, **meta: object) -> Failure:
+        result = Failure(error)
+        result.request = Request("https://x.de/a-12345678", meta=meta)  # as Scrapy sets it
+        return result
+
+    not_found = Response("https://x.de/a-12345678", status=404)
+    assert failure_reason(failure(HttpError(not_found, "Ignoring"))) == "http_404"
+    assert failure_reason(failure(DownloadCancelledError("over maxsize"))) == "too_large"
+    decompression = IgnoreRequest(
+        "... exceeded DOWNLOAD_MAXSIZE (16777216 B) during decompression."
+    )
+    assert failure_reason(failure(decompression)) == "too_large"
+    redirects = IgnoreRequest("max redirections reached")
+    assert failure_reason(failure(redirects, redirect_ttl=0, redirect_times=20)) == (
+        "too_many_redirects"
+    )
+    assert failure_reason(failure(IgnoreRequest("Forbidden by robots.txt"))) is None
+    assert failure_reason(failure(TimeoutError())) == "TimeoutError"

@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 from urllib.parse import urlsplit
 
 import scrapy
@@ -234,9 +234,23 @@ class NewsSpider(scrapy.Spider):
             self._stat("discovery_empty/feed")
         yield from self.lead_requests(leads)
 
-    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+    def is_listing_page(self, response: Response) -> TypeGuard[TextResponse]:
+        """False, with a warning and a stat, for a section page not to parse for links: not
+        HTML, or with more tags than NEWSCRAWLER_EXTRACT_MAX_TAGS (parsing it would take
+        hundreds of megabytes)."""
         if not isinstance(response, TextResponse):
+            logger.warning("Section page is not HTML: %s", response.url)
             self._stat("discovery_failed/not_html")
+            return False
+        tags = count_tags(response.body)
+        if tags > self.extract_max_tags:
+            logger.warning("Section page too complex (%d tags): %s", tags, response.url)
+            self._stat("discovery_failed/too_complex")
+            return False
+        return True
+
+    def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
+        if not self.is_listing_page(response):
             return
         page_url = self.site_url(response.url)
         for feed_url in feeds_declared(response.text, page_url):
@@ -281,7 +295,7 @@ class NewsSpider(scrapy.Spider):
             meta={LEAD_META_KEY: lead, EXPECT_HTML_META_KEY: True, **(meta or {})},
         )
 
-    def is_extractable(self, response: Response) -> bool:
+    def is_extractable(self, response: Response) -> TypeGuard[TextResponse]:
         """False, with a log line and a stat, for a page not to hand to the extractor: not HTML,
         empty, binary, or so many tags that extraction would take minutes and gigabytes."""
         if "download_stopped" in response.flags or not isinstance(response, TextResponse):
@@ -316,17 +330,15 @@ class NewsSpider(scrapy.Spider):
     async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         if not self.is_extractable(response):
             return
-        assert isinstance(response, TextResponse)  # is_extractable made sure
         for request in self.follow_links(response):
             yield request
         crawled_at = datetime.now(timezone.utc)
+        declared = response.encoding if response.headers.get("Content-Type") else None
         try:
             article = await self.workers.extract(
                 response.body,
                 self.site_url(response.url),
-                declared_encoding=response.encoding
-                if response.headers.get("Content-Type")
-                else None,
+                declared_encoding=declared,
                 crawled_at=crawled_at,
             )
         except Exception as error:  # one page the extractor cannot handle costs that page
@@ -393,9 +405,10 @@ class NewsSpider(scrapy.Spider):
         self._stat(f"articles_failed/{reason}")
 
     def on_discovery_error(self, failure: Failure) -> None:
-        reason = failure_reason(failure) or "ignored"
-        logger.warning("Start point or listing failed (%s): %s", reason, self._failed_url(failure))
-        self._stat(f"discovery_failed/{reason}")
+        reason = failure_reason(failure)
+        detail = reason or f"not fetched: {failure.value}"  # e.g. forbidden by robots.txt
+        logger.warning("Start point or listing failed (%s): %s", detail, self._failed_url(failure))
+        self._stat(f"discovery_failed/{reason or 'not_fetched'}")
 
     def on_request_dropped(self, request: scrapy.Request) -> None:
         """A redirect the scheduler dropped as already seen: a loop if the target is a URL

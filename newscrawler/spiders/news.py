@@ -172,8 +172,7 @@ class GenericNewsSpider(NewsSpider):
     # --- Following links from the start page --------------------------------------------------
 
     def parse_start_page(self, response: Response) -> Iterator[scrapy.Request]:
-        if not isinstance(response, TextResponse):
-            self._stat("discovery_failed/not_html")
+        if not self.is_listing_page(response):
             return
         yield from self.article_links(response, depth=1, source="section")
 
