@@ -331,7 +331,7 @@ def is_listing_url(url: str) -> bool:
     if LISTING_SEGMENTS.intersection(segments) or _last_segment(url)[0] in INDEX_PAGES:
         return True
     query = parse_qsl(urlsplit(url).query)
-    return any(key.lower() in PAGINATION_PARAMS for key, _ in query)
+    return any(key.lower() in PAGINATION_PARAMS and value.isdigit() for key, value in query)
 
 
 def looks_like_article_url(url: str) -> bool:

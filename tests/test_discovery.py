@@ -167,6 +167,8 @@ ARTICLE_URLS = [
     "https://www.example.de/politik/merz-trifft-macron-in-paris",
     "https://www.example.de/sport/hsv_gewinnt_in_kiel_knapp",
     "https://www.example.de/sport/hsv-siegt.html",
+    # "all pages on one" is no pagination
+    "https://www.heise.de/news/Ionos-Phishing-Masche-9691259.html?wt_mc=rss&seite=all",
 ]
 NOT_ARTICLE_URLS = [
     "https://www.example.de/",

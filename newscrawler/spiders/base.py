@@ -368,17 +368,17 @@ class NewsSpider(scrapy.Spider):
             published = published.replace(tzinfo=timezone.utc) + timedelta(days=1)
         return published >= self.cutoff
 
-    @staticmethod
-    def is_article(article: NewsArticle) -> bool:
-        """The one place that decides whether an extracted page becomes an item: a headline,
-        a body of real length (or a paywall), and a publication date or author, which only
-        article markup (JSON-LD article, `article:published_time`) gives. Home, section and
-        tag pages have a title and teaser text but neither."""
-        return (
-            bool(article.title)
-            and (article.word_count >= MIN_ARTICLE_WORDS or article.is_paywalled)
-            and bool(article.date_published or article.authors)
+    def is_article(self, article: NewsArticle) -> bool:
+        """The one place that decides whether an extracted page becomes an item: a headline
+        and a body of real length (or a paywall). Where no article URL pattern vouched for
+        the URL (a site without a profile), also a publication date or an author, which only
+        article markup gives: home, section and tag pages have a title and teaser text too."""
+        has_body = bool(article.title) and (
+            article.word_count >= MIN_ARTICLE_WORDS or article.is_paywalled
         )
+        if self.site_profile.article_url_re is not None:
+            return has_body
+        return has_body and bool(article.date_published or article.authors)
 
     # --- Failures: a bad page costs that page, not the run --------------------------------
     # Every page-level failure is a WARNING and a stat, never an ERROR: the exit status
