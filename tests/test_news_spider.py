@@ -185,9 +185,13 @@ def test_known_site_uses_its_profile(tmp_path: Path) -> None:
         result = crawl_news(
             tmp_path, sitemap="https://www.shz.de/sitemaps/news.xml", base_url=shz.url
         )
-    assert len(result.items) == 3
-    assert {item["site"] for item in result.items} == {"shz"}
-    assert all("/artikel/" in item["url"] for item in result.items)
+        assert len(result.items) == 3
+        assert {item["site"] for item in result.items} == {"shz"}
+        assert all("/artikel/" in item["url"] for item in result.items)
+        # Only -a site= of a profiled site: the profile's own start points, as `crawl shz`.
+        whole = crawl_news(tmp_path, site="www.shz.de", base_url=shz.url)
+        assert len(whole.items) == 5 and {item["site"] for item in whole.items} == {"shz"}
+        assert "/rss" in requested(shz) and "/lokales/flensburg" in requested(shz)
 
 
 def test_no_start_is_a_usage_error(tmp_path: Path) -> None:
