@@ -48,9 +48,9 @@ DOWNLOADER_MIDDLEWARES = {
 # `scrapy crawl news -a start=URL`: link hops followed from the start page (1: the article
 # links on the start page; 2: also the article links on those articles; ...). `-a depth=N`.
 NEWSCRAWLER_FOLLOW_DEPTH = 1
-# Pages with more tags than this are not extracted. Real article pages have under 10 000;
-# extraction time and memory grow faster than the tag count (a 10 MB page of nested tags
-# takes minutes and over 1 GB).
+# Pages with more tags than this are not extracted (nor section pages parsed). Real article
+# pages have under 10 000; extraction time grows faster than the tag count, see
+# benchmarks/extraction_complexity.py.
 NEWSCRAWLER_EXTRACT_MAX_TAGS = 100_000
 # Article requests download HTML pages only: PDFs, images and media are skipped by their URL or
 # their Content-Type header before the body is downloaded.
