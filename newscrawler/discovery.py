@@ -9,12 +9,13 @@ from __future__ import annotations
 import calendar
 import io
 import logging
+import re
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import feedparser
 import lxml.etree
@@ -36,7 +37,8 @@ class ArticleLead:
 
     url: str
     source: str
-    """Where it was found: "feed", "sitemap", "section" or "url" (given by the user)."""
+    """Where it was found: "feed", "sitemap", "section" (a link on a section or start page),
+    "link" (a link on an article page) or "url" (given by the user)."""
     published: datetime | None = None
     """Publication time the feed or sitemap gives (aware), if any."""
     modified: datetime | None = None
@@ -50,6 +52,22 @@ class ArticleLead:
 
 class DocumentTooLarge(ValueError):
     """A compressed document expands beyond the allowed size (a gzip bomb)."""
+
+
+class UnsafeDocument(ValueError):
+    """An XML document declares entities: a possible entity-expansion bomb or external-entity
+    attack. Sitemaps and feeds never need them, so such documents are refused unread."""
+
+
+def declares_entities(data: bytes) -> bool:
+    """True if an XML document has a DOCTYPE that declares entities (`<!ENTITY ...>`)."""
+    doctype = data.find(b"<!DOCTYPE")
+    return doctype >= 0 and data.find(b"<!ENTITY", doctype) >= 0
+
+
+def _refuse_entities(data: bytes) -> None:
+    if declares_entities(data):
+        raise UnsafeDocument("declares XML entities (a possible entity-expansion bomb)")
 
 
 def gunzip_bounded(data: bytes, max_size: int) -> bytes:
@@ -72,6 +90,18 @@ def maybe_gunzip(data: bytes, max_size: int) -> bytes:
     if data[:2] == b"\x1f\x8b":
         return gunzip_bounded(data, max_size)
     return data
+
+
+def absolute_url(base_url: str, href: str) -> str | None:
+    """`href` resolved against `base_url` if that gives an http(s) URL with a host; None for
+    malformed URLs (`http://[broken`), `javascript:`, `mailto:` and the like."""
+    try:
+        url = urljoin(base_url, href.strip())
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    return url if parts.scheme in ("http", "https") and host else None
 
 
 def parse_when(value: Any) -> datetime | None:
@@ -105,8 +135,10 @@ def _local_name(tag: Any) -> str:
 def parse_sitemap(data: bytes) -> Sitemap:
     """Parse a sitemap or sitemap index, including Google News `news:publication_date`.
 
-    Entity expansion and external entities are off, so entity bombs stay small.
+    Raises `UnsafeDocument` if the document declares entities; besides, entity expansion and
+    external entities are off in the parser.
     """
+    _refuse_entities(data)
     parser_events = lxml.etree.iterparse(
         io.BytesIO(data),
         events=("end",),
@@ -132,10 +164,11 @@ def parse_sitemap(data: bytes) -> Sitemap:
                 if child_name in ("loc", "lastmod", "publication_date") and child.text:
                     fields.setdefault(child_name, child.text.strip())
             element.clear()
-            if fields.get("loc"):
+            url = absolute_url("", fields.get("loc", ""))
+            if url:
                 entries.append(
                     ArticleLead(
-                        url=fields["loc"],
+                        url=url,
                         source="sitemap",
                         published=parse_when(fields.get("publication_date")),
                         modified=parse_when(fields.get("lastmod")),
@@ -151,8 +184,9 @@ def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
     urls = []
     for line in robots_txt.splitlines():
         key, _, value = line.partition(":")
-        if key.strip().lower() == "sitemap" and value.strip():
-            urls.append(urljoin(base_url, value.strip()))
+        url = absolute_url(base_url, value) if key.strip().lower() == "sitemap" else None
+        if url:
+            urls.append(url)
     return urls
 
 
@@ -169,18 +203,23 @@ def _struct_to_datetime(value: Any) -> datetime | None:
 
 
 def parse_feed(data: bytes, base_url: str) -> list[ArticleLead]:
-    """Article links of an RSS 2.0, RSS 1.0/RDF or Atom feed (parsed by feedparser)."""
+    """Article links of an RSS 2.0, RSS 1.0/RDF or Atom feed (parsed by feedparser).
+
+    Raises `UnsafeDocument` if the feed declares entities.
+    """
+    _refuse_entities(data)
     parsed = feedparser.parse(io.BytesIO(data), response_headers={"content-location": base_url})
     if parsed.get("bozo") and not parsed.entries:
         logger.warning("Feed %s is not readable: %s", base_url, parsed.get("bozo_exception"))
     leads = []
     for entry in parsed.entries:
         link = entry.get("link")
-        if not link:
+        url = absolute_url(base_url, link) if link else None
+        if not url:
             continue
         leads.append(
             ArticleLead(
-                url=urljoin(base_url, link),
+                url=url,
                 source="feed",
                 published=_struct_to_datetime(entry.get("published_parsed")),
                 # `in` first: feedparser's .get() would fall back to the published date
@@ -211,7 +250,8 @@ def feeds_declared(html: bytes | str, base_url: str) -> list[str]:
     for link in tree.xpath('//link[contains(concat(" ", @rel, " "), " alternate ")][@href]'):
         if (link.get("type") or "").split(";")[0].strip().lower() in FEED_TYPES:
             urls.append(link.get("href"))
-    return list(dict.fromkeys(urljoin(base_url, u.strip()) for u in urls))
+    absolute = (absolute_url(base_url, u) for u in urls)
+    return list(dict.fromkeys(u for u in absolute if u))
 
 
 def page_links(html: bytes | str, base_url: str) -> Iterator[str]:
@@ -219,25 +259,112 @@ def page_links(html: bytes | str, base_url: str) -> Iterator[str]:
     tree = _html_tree(html)
     if tree is None:
         return
-    base = (tree.xpath("//base/@href") or [base_url])[0]
+    base = absolute_url(base_url, (tree.xpath("//base/@href") or [base_url])[0]) or base_url
     seen = set()
     for href in tree.xpath("//a/@href"):
-        url = urljoin(urljoin(base_url, base), href.strip())
-        if url.startswith(("http://", "https://")) and url not in seen:
+        url = absolute_url(base, href)
+        if url is None:
+            continue
+        url = url.split("#", 1)[0]
+        if url not in seen:
             seen.add(url)
-            yield url.split("#", 1)[0]
+            yield url
+
+
+# --- Article URLs without a site profile -----------------------------------------------------
+
+# Files a news page never is: skipped without downloading them.
+NON_HTML_EXTENSIONS = frozenset(
+    {"pdf", "jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff",
+     "mp4", "m4v", "webm", "mov", "avi", "mkv", "mp3", "m4a", "aac", "ogg", "oga", "wav",
+     "flac", "m3u8", "mpd", "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "dmg",
+     "apk", "iso", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub",
+     "csv", "json", "xml", "rss", "atom", "txt", "ics", "vcf", "js", "css", "woff", "woff2",
+     "ttf", "otf", "eot"}
+)  # fmt: skip
+# Path segments of pages that list articles or are not news: tag, author, search, pagination,
+# legal and account pages. Matched against whole segments only.
+LISTING_SEGMENTS = frozenset(
+    {"tag", "tags", "thema", "themen", "topic", "topics", "schlagwort", "schlagworte",
+     "stichwort", "stichworte", "dossier", "autor", "autoren", "autorin", "author", "authors",
+     "suche", "search", "page", "seite", "kategorie", "category", "categories", "rubrik",
+     "feed", "feeds", "rss", "newsletter", "impressum", "datenschutz", "kontakt", "agb",
+     "abo", "login", "logout", "account", "konto", "wp-admin", "cdn-cgi"}
+)  # fmt: skip
+INDEX_PAGES = frozenset({"index", "default", "home", "start", "startseite", "uebersicht"})
+PAGINATION_PARAMS = frozenset({"page", "p", "seite", "pg", "offset"})
+HTML_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "asp", "aspx"})
+_NUMERIC_ID = re.compile(r"\d{5,}")
+_DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/|/(?:19|20)\d\d-\d\d-\d\d")
+_WORD_SEPARATORS = re.compile(r"[-_]+")
+
+
+def _path_segments(url: str) -> list[str]:
+    return [segment for segment in urlsplit(url).path.lower().split("/") if segment]
+
+
+def _last_segment(url: str) -> tuple[str, str]:
+    """Stem and lower-case extension of the URL's last path segment."""
+    segments = _path_segments(url)
+    if not segments:
+        return "", ""
+    stem, dot, extension = segments[-1].rpartition(".")
+    return (stem, extension) if dot and stem else (segments[-1], "")
+
+
+def url_extension(url: str) -> str:
+    """Lower-case extension of the URL's last path segment ("" when there is none)."""
+    return _last_segment(url)[1]
+
+
+def has_non_html_extension(url: str) -> bool:
+    """True for URLs of PDFs, images, media, archives and other files that are not pages."""
+    return url_extension(url) in NON_HTML_EXTENSIONS
+
+
+def is_listing_url(url: str) -> bool:
+    """True when the URL alone says the page is no article: the home page, index, tag, author,
+    search, pagination, legal or account pages, or a file that is not HTML."""
+    segments = _path_segments(url)
+    if not segments or has_non_html_extension(url):
+        return True
+    if LISTING_SEGMENTS.intersection(segments) or _last_segment(url)[0] in INDEX_PAGES:
+        return True
+    query = parse_qsl(urlsplit(url).query)
+    return any(key.lower() in PAGINATION_PARAMS and value.isdigit() for key, value in query)
+
+
+def looks_like_article_url(url: str) -> bool:
+    """Whether a link on a page of an unknown site is worth fetching as an article: not a
+    listing (`is_listing_url`), and a numeric id, a date in the path, or a slug of four or
+    more words (two with an `.html`-like extension) in the last segment."""
+    if is_listing_url(url):
+        return False
+    path = urlsplit(url).path
+    if _NUMERIC_ID.search(path) or _DATE_IN_PATH.search(path):
+        return True
+    stem, extension = _last_segment(url)
+    words = [word for word in _WORD_SEPARATORS.split(stem) if word]
+    return len(words) >= (2 if extension in HTML_EXTENSIONS else 4)
 
 
 __all__ = [
     "ArticleLead",
     "DocumentTooLarge",
     "Sitemap",
+    "UnsafeDocument",
+    "absolute_url",
+    "declares_entities",
     "feeds_declared",
     "gunzip_bounded",
+    "has_non_html_extension",
+    "is_listing_url",
+    "looks_like_article_url",
     "maybe_gunzip",
     "page_links",
     "parse_feed",
     "parse_sitemap",
     "parse_when",
     "sitemaps_from_robots",
+    "url_extension",
 ]

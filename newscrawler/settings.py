@@ -44,6 +44,18 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawler.middlewares.retry.BackoffRetryMiddleware": 550,
 }
 
+# --- Generic spider `news`, non-HTML and hostile pages --------------------------------------
+# `scrapy crawl news -a start=URL`: link hops followed from the start page (1: the article
+# links on the start page; 2: also the article links on those articles; ...). `-a depth=N`.
+NEWSCRAWLER_FOLLOW_DEPTH = 1
+# Pages with more tags than this are not extracted (nor section pages parsed). Real article
+# pages have under 10 000; extraction time grows faster than the tag count, see
+# benchmarks/extraction_complexity.py.
+NEWSCRAWLER_EXTRACT_MAX_TAGS = 100_000
+# Article requests download HTML pages only: PDFs, images and media are skipped by their URL or
+# their Content-Type header before the body is downloaded.
+DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.html_only.HtmlOnlyMiddleware"] = 60
+
 # --- Output ---------------------------------------------------------------------------------
 _cfg = closest_scrapy_cfg()
 NEWSCRAWLER_OUTPUT_DIR = str((Path(_cfg).parent if _cfg else Path.cwd()) / "output")

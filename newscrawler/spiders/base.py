@@ -11,17 +11,20 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DownloadCancelledError, IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from w3lib.url import canonicalize_url
 
 from newscrawler.discovery import (
     ArticleLead,
     DocumentTooLarge,
+    UnsafeDocument,
     feeds_declared,
     maybe_gunzip,
     page_links,
@@ -29,6 +32,8 @@ from newscrawler.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
+from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
+from newscrawler.page_checks import count_tags, looks_binary, media_type
 from newscrawler.urls import host_of, replace_origin, strip_tracking
 from newscrawler.workers import ExtractionWorkers
 
@@ -47,8 +52,28 @@ LEAD_META_KEY = "newscrawler_lead"
 # scheduler's queue short and items flowing.
 ARTICLE_PRIORITY = 10
 MIN_ARTICLE_WORDS = 60
+DEFAULT_EXTRACT_MAX_TAGS = 100_000
 
 logger = logging.getLogger(__name__)
+
+
+def failure_reason(failure: Failure) -> str | None:
+    """Why a request failed, as a stat key; None when a middleware dropped it on purpose
+    (robots.txt, offsite, already known)."""
+    error = failure.value
+    if isinstance(error, HttpError):
+        return f"http_{error.response.status}"
+    if isinstance(error, DownloadCancelledError):
+        return "too_large"  # Scrapy cancels a download that exceeds DOWNLOAD_MAXSIZE
+    if isinstance(error, IgnoreRequest):
+        # Scrapy gives these two no exception class of their own.
+        if "DOWNLOAD_MAXSIZE" in str(error):  # HttpCompressionMiddleware: a decompression bomb
+            return "too_large"
+        request = getattr(failure, "request", None)
+        if request is not None and request.meta.get("redirect_ttl") == 0:
+            return "too_many_redirects"  # RedirectMiddleware: REDIRECT_MAX_TIMES reached
+        return None
+    return type(error).__name__
 
 
 def parse_days(value: str | float | None) -> float | None:
@@ -77,6 +102,7 @@ class NewsSpider(scrapy.Spider):
     profile: ClassVar[SiteProfile]
     site_profile: SiteProfile
     workers: ExtractionWorkers
+    extract_max_tags: int = DEFAULT_EXTRACT_MAX_TAGS
 
     def __init__(
         self,
@@ -100,6 +126,10 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.workers = ExtractionWorkers.from_crawler(crawler)
+        spider.extract_max_tags = crawler.settings.getint(
+            "NEWSCRAWLER_EXTRACT_MAX_TAGS", DEFAULT_EXTRACT_MAX_TAGS
+        )
+        crawler.signals.connect(spider.on_request_dropped, signal=signals.request_dropped)
         return spider
 
     # --- URLs: the site's own, and where we fetch them from ------------------------------
@@ -117,8 +147,13 @@ class NewsSpider(scrapy.Spider):
         return fetched_url
 
     def is_article_url(self, url: str) -> bool:
+        """Whether a listed URL (feed, sitemap) is to be fetched as an article."""
         pattern = self.site_profile.article_url_re
         return pattern is None or bool(pattern.search(urlsplit(url).path))
+
+    def is_article_link(self, url: str) -> bool:
+        """Whether a link on a section page is to be fetched as an article."""
+        return self.is_article_url(url)
 
     def _stat(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"newscrawler/{key}", count)
@@ -142,12 +177,16 @@ class NewsSpider(scrapy.Spider):
             self._stat("start_points")
             yield request
 
-    def discovery_request(self, url: str, callback: Any) -> scrapy.Request:
+    def discovery_request(
+        self, url: str, callback: Any, *, offsite_ok: bool = False, **meta: Any
+    ) -> scrapy.Request:
+        """A request for a feed, sitemap or page listing articles. `offsite_ok` for start
+        points given by the user, which may live on another host (a feed service)."""
         return scrapy.Request(
             self.fetch_url(url),
             callback=callback,
             errback=self.on_discovery_error,
-            meta={"newscrawler_discovery": callback.__name__},
+            meta={"newscrawler_discovery": callback.__name__, "allow_offsite": offsite_ok, **meta},
         )
 
     # --- Discovery callbacks ----------------------------------------------------------------
@@ -157,15 +196,26 @@ class NewsSpider(scrapy.Spider):
         for url in sitemaps_from_robots(text, self.site_url(response.url)):
             yield self.discovery_request(url, self.parse_sitemap)
 
+    def _refuse_listing(self, response: Response, kind: str, reason: str, error: Any) -> None:
+        logger.warning("%s refused (%s): %s", kind.capitalize(), error, response.url)
+        self._stat(f"discovery_failed/{reason}")
+
     def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
         max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         try:
-            body = maybe_gunzip(response.body, max_size)
-        except (DocumentTooLarge, OSError, EOFError) as error:
-            logger.warning("Skipping sitemap %s: %s", response.url, error)
-            self._stat("discovery_failed/sitemap_too_large")
+            sitemap = parse_sitemap(maybe_gunzip(response.body, max_size))
+        except DocumentTooLarge as error:
+            self._refuse_listing(response, "sitemap", "too_large", error)
             return
-        sitemap = parse_sitemap(body)
+        except (OSError, EOFError) as error:  # a broken .gz
+            self._refuse_listing(response, "sitemap", "bad_gzip", error)
+            return
+        except UnsafeDocument as error:
+            self._refuse_listing(response, "sitemap", "xml_entities", error)
+            return
+        if not sitemap.entries:
+            logger.info("Sitemap lists no URLs: %s", response.url)
+            self._stat("discovery_empty/sitemap")
         if sitemap.is_index:
             for entry in sitemap.entries:
                 if self.is_recent(entry):
@@ -174,17 +224,39 @@ class NewsSpider(scrapy.Spider):
             yield from self.lead_requests(sitemap.entries)
 
     def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
-        yield from self.lead_requests(parse_feed(response.body, self.site_url(response.url)))
+        try:
+            leads = parse_feed(response.body, self.site_url(response.url))
+        except UnsafeDocument as error:
+            self._refuse_listing(response, "feed", "xml_entities", error)
+            return
+        if not leads:
+            logger.info("Feed lists no articles: %s", response.url)
+            self._stat("discovery_empty/feed")
+        yield from self.lead_requests(leads)
+
+    def is_listing_page(self, response: Response) -> TypeGuard[TextResponse]:
+        """False, with a warning and a stat, for a section page not to parse for links: not
+        HTML, or with more tags than NEWSCRAWLER_EXTRACT_MAX_TAGS (parsing it would take
+        hundreds of megabytes)."""
+        if not isinstance(response, TextResponse):
+            logger.warning("Section page is not HTML: %s", response.url)
+            self._stat("discovery_failed/not_html")
+            return False
+        tags = count_tags(response.body)
+        if tags > self.extract_max_tags:
+            logger.warning("Section page too complex (%d tags): %s", tags, response.url)
+            self._stat("discovery_failed/too_complex")
+            return False
+        return True
 
     def parse_section(self, response: Response) -> Iterator[scrapy.Request]:
-        if not isinstance(response, TextResponse):
-            self._stat("discovery_failed/not_html")
+        if not self.is_listing_page(response):
             return
         page_url = self.site_url(response.url)
         for feed_url in feeds_declared(response.text, page_url):
             yield self.discovery_request(feed_url, self.parse_feed)
         leads = (ArticleLead(url=u, source="section") for u in page_links(response.text, page_url))
-        yield from self.lead_requests(lead for lead in leads if self.is_article_url(lead.url))
+        yield from self.lead_requests(lead for lead in leads if self.is_article_link(lead.url))
 
     # --- Article leads -------------------------------------------------------------------
 
@@ -199,14 +271,17 @@ class NewsSpider(scrapy.Spider):
             if request is not None:
                 yield request
 
-    def lead_request(self, lead: ArticleLead) -> scrapy.Request | None:
-        """The request for an article lead, or None when the lead is not to be followed."""
+    def lead_request(
+        self, lead: ArticleLead, meta: dict[str, Any] | None = None
+    ) -> scrapy.Request | None:
+        """The request for an article lead, or None when the lead is not to be followed.
+        A lead given by the user (source "url") is fetched whatever its URL looks like."""
         lead = replace(lead, url=strip_tracking(lead.url))
         self._stat(f"leads/{lead.source}")
         if not self.site_profile.serves(host_of(lead.url)):
             self._stat("leads_skipped/offsite")
             return None
-        if not self.is_article_url(lead.url):
+        if lead.source != "url" and not self.is_article_url(lead.url):
             self._stat("leads_skipped/not_article_url")
             return None
         if not self.is_recent(lead):
@@ -217,21 +292,60 @@ class NewsSpider(scrapy.Spider):
             callback=self.parse_article,
             errback=self.on_article_error,
             priority=ARTICLE_PRIORITY,
-            meta={LEAD_META_KEY: lead},
+            meta={LEAD_META_KEY: lead, EXPECT_HTML_META_KEY: True, **(meta or {})},
         )
 
-    async def parse_article(self, response: Response) -> AsyncIterator[NewsArticle]:
-        if not isinstance(response, TextResponse):
-            logger.warning("Not an HTML page, no article: %s", response.url)
-            self._stat("articles_dropped/not_html")
+    def is_extractable(self, response: Response) -> TypeGuard[TextResponse]:
+        """False, with a log line and a stat, for a page not to hand to the extractor: not HTML,
+        empty, binary, or so many tags that extraction would take minutes and gigabytes."""
+        if "download_stopped" in response.flags or not isinstance(response, TextResponse):
+            kind = media_type(response.headers.get(b"Content-Type")) or "unknown type"
+            logger.info("Not an HTML page (%s), skipped: %s", kind, response.url)
+            self._stat("articles_skipped/not_html")
+            return False
+        body = response.body
+        if not body.strip():
+            logger.warning("Empty page, no article: %s", response.url)
+            self._stat("articles_dropped/empty")
+            return False
+        if looks_binary(body):
+            logger.warning("Binary data served as a page, no article: %s", response.url)
+            self._stat("articles_dropped/binary")
+            return False
+        tags = count_tags(body)
+        if tags > self.extract_max_tags:
+            logger.warning(
+                "Page too complex to extract (%d tags, NEWSCRAWLER_EXTRACT_MAX_TAGS is %d): %s",
+                tags, self.extract_max_tags, response.url,
+            )  # fmt: skip
+            self._stat("articles_dropped/too_complex")
+            return False
+        return True
+
+    def follow_links(self, response: TextResponse) -> Iterable[scrapy.Request]:
+        """Further requests from an article page; none here (the generic spider follows links
+        from a start page to a depth)."""
+        return ()
+
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+        if not self.is_extractable(response):
             return
+        for request in self.follow_links(response):
+            yield request
         crawled_at = datetime.now(timezone.utc)
-        article = await self.workers.extract(
-            response.body,
-            self.site_url(response.url),
-            declared_encoding=response.encoding if response.headers.get("Content-Type") else None,
-            crawled_at=crawled_at,
-        )
+        declared = response.encoding if response.headers.get("Content-Type") else None
+        try:
+            article = await self.workers.extract(
+                response.body,
+                self.site_url(response.url),
+                declared_encoding=declared,
+                crawled_at=crawled_at,
+            )
+        except Exception as error:  # one page the extractor cannot handle costs that page
+            logger.warning("Extraction failed (%r): %s", error, response.url)
+            logger.debug("Extraction traceback for %s", response.url, exc_info=True)
+            self._stat("articles_failed/extraction_error")
+            return
         if not self.is_article(article):
             logger.info("Not an article page, skipped: %s", response.url)
             self._stat("articles_dropped/not_article")
@@ -254,19 +368,21 @@ class NewsSpider(scrapy.Spider):
             published = published.replace(tzinfo=timezone.utc) + timedelta(days=1)
         return published >= self.cutoff
 
-    @staticmethod
-    def is_article(article: NewsArticle) -> bool:
-        return bool(article.title) and (
+    def is_article(self, article: NewsArticle) -> bool:
+        """The one place that decides whether an extracted page becomes an item: a headline
+        and a body of real length (or a paywall). Where no article URL pattern vouched for
+        the URL (a site without a profile), also a publication date or an author, which only
+        article markup gives: home, section and tag pages have a title and teaser text too."""
+        has_body = bool(article.title) and (
             article.word_count >= MIN_ARTICLE_WORDS or article.is_paywalled
         )
+        if self.site_profile.article_url_re is not None:
+            return has_body
+        return has_body and bool(article.date_published or article.authors)
 
     # --- Failures: a bad page costs that page, not the run --------------------------------
-
-    @staticmethod
-    def _failure_reason(failure: Failure) -> str:
-        if isinstance(failure.value, HttpError):
-            return f"http_{failure.value.response.status}"
-        return type(failure.value).__name__
+    # Every page-level failure is a WARNING and a stat, never an ERROR: the exit status
+    # reports run-level failures only.
 
     @staticmethod
     def _failed_url(failure: Failure) -> str:
@@ -274,16 +390,37 @@ class NewsSpider(scrapy.Spider):
         return request.url if request is not None else "?"
 
     def on_article_error(self, failure: Failure) -> None:
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        url = self._failed_url(failure)
+        if failure.check(NotHtml):
+            logger.info("Not an HTML page (%s), skipped: %s", failure.value, url)
+            self._stat("articles_skipped/not_html")
+            return
+        reason = failure_reason(failure)
+        if reason is None:
             # Dropped on purpose by a middleware (robots.txt, offsite, known article).
-            logger.debug("Not fetched (%s): %s", failure.value, self._failed_url(failure))
+            logger.debug("Not fetched (%s): %s", failure.value, url)
             self._stat("articles_not_fetched")
             return
-        reason = self._failure_reason(failure)
-        logger.warning("Article failed (%s): %s", reason, self._failed_url(failure))
+        logger.warning("Article failed (%s): %s", reason, url)
         self._stat(f"articles_failed/{reason}")
 
     def on_discovery_error(self, failure: Failure) -> None:
-        reason = self._failure_reason(failure)
-        logger.warning("Start point or listing failed (%s): %s", reason, self._failed_url(failure))
-        self._stat(f"discovery_failed/{reason}")
+        reason = failure_reason(failure)
+        detail = reason or f"not fetched: {failure.value}"  # e.g. forbidden by robots.txt
+        logger.warning("Start point or listing failed (%s): %s", detail, self._failed_url(failure))
+        self._stat(f"discovery_failed/{reason or 'not_fetched'}")
+
+    def on_request_dropped(self, request: scrapy.Request) -> None:
+        """A redirect the scheduler dropped as already seen: a loop if the target is a URL
+        of its own redirect chain, else a page known under another URL (fine)."""
+        chain = request.meta.get("redirect_urls")
+        if not chain:
+            return  # a plain duplicate lead: the dupefilter counts those
+        kind = "articles" if LEAD_META_KEY in request.meta else "discovery"
+        target = canonicalize_url(request.url)
+        if any(canonicalize_url(url) == target for url in chain):
+            logger.warning("Redirect loop, given up: %s", " -> ".join([*chain, request.url]))
+            self._stat(f"{kind}_failed/redirect_loop")
+        else:
+            logger.debug("Redirects to a page already fetched: %s", request.url)
+            self._stat(f"{kind}_not_fetched")

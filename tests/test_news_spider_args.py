@@ -1,0 +1,69 @@
+"""The generic spider's command-line arguments and site resolution (no crawl)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newscrawler.spiders.news import (
+    GenericNewsSpider,
+    parse_depth,
+    parse_http_url,
+    parse_site,
+    site_profile_for,
+)
+
+
+def test_parse_site_accepts_hosts_and_urls() -> None:
+    assert parse_site("www.example.de") == "https://www.example.de/"
+    assert parse_site(" http://127.0.0.1:8080/any/path ") == "http://127.0.0.1:8080/"
+    with pytest.raises(ValueError):
+        parse_site("ftp://example.de")
+
+
+def test_parse_http_url_and_depth() -> None:
+    assert parse_http_url("feed", "https://x.de/rss") == "https://x.de/rss"
+    with pytest.raises(ValueError, match="feed must be an http"):
+        parse_http_url("feed", "x.de/rss")
+    assert parse_depth(None) is None and parse_depth("3") == 3
+    with pytest.raises(ValueError):
+        parse_depth("0")
+
+
+def test_unknown_site_is_named_after_its_host() -> None:
+    profile = site_profile_for("https://www.foerde-kurier.de/sitemap.xml")
+    assert profile.name == "www.foerde-kurier.de"
+    assert profile.article_url_re is None
+    assert profile.serves("www.foerde-kurier.de") and profile.serves("foerde-kurier.de")
+    assert profile.serves("m.foerde-kurier.de") and not profile.serves("www.ndr.de")
+    assert site_profile_for("http://127.0.0.1:8080/").hosts == ("127.0.0.1",)
+
+
+def test_known_site_keeps_its_profile() -> None:
+    profile = site_profile_for("https://shz.de/rss")
+    assert profile.name == "shz"
+    assert profile.article_url_re is not None
+
+
+def test_spider_needs_a_start() -> None:
+    with pytest.raises(ValueError, match="needs one of"):
+        GenericNewsSpider()
+
+
+def test_urls_on_different_sites_need_a_site_argument() -> None:
+    with pytest.raises(ValueError, match="different sites"):
+        GenericNewsSpider(feed="https://feeds.example.com/x", sitemap="https://www.example.de/s")
+    spider = GenericNewsSpider(feed="https://feeds.example.com/x", site="www.example.de")
+    assert spider.site_profile.name == "www.example.de"
+    assert "www.example.de" in spider.allowed_domains
+
+
+def test_site_and_base_url() -> None:
+    spider = GenericNewsSpider(
+        sitemap="https://www.foerde-kurier.de/sitemap.xml", base_url="http://127.0.0.1:9"
+    )
+    assert spider.fetch_url("https://www.foerde-kurier.de/a-12345678") == (
+        "http://127.0.0.1:9/a-12345678"
+    )
+    assert spider.site_url("http://127.0.0.1:9/a-12345678") == (
+        "https://www.foerde-kurier.de/a-12345678"
+    )
