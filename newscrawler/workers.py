@@ -9,13 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from newscrawler.extract import extract_article
+from newscrawler.extract import ExtractedPage, extract_page
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from typing_extensions import Self
-
-    from newscrawler.items import NewsArticle
 
 
 def decode_body(body: bytes, declared_encoding: str | None) -> str | bytes:
@@ -31,9 +29,9 @@ def decode_body(body: bytes, declared_encoding: str | None) -> str | bytes:
 
 def extract(
     body: bytes, url: str, declared_encoding: str | None, crawled_at: datetime
-) -> NewsArticle:
-    """One page to one article: the unit of work, runnable in any process."""
-    return extract_article(decode_body(body, declared_encoding), url, crawled_at=crawled_at)
+) -> ExtractedPage:
+    """One page to one extracted page: the unit of work, runnable in any process."""
+    return extract_page(decode_body(body, declared_encoding), url, crawled_at=crawled_at)
 
 
 class ExtractionWorkers:
@@ -45,5 +43,5 @@ class ExtractionWorkers:
 
     async def extract(
         self, body: bytes, url: str, *, declared_encoding: str | None, crawled_at: datetime
-    ) -> NewsArticle:
+    ) -> ExtractedPage:
         return extract(body, url, declared_encoding, crawled_at)

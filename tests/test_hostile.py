@@ -346,10 +346,6 @@ def test_latin1_page_declared_utf8_gives_an_item(crawl: CrawlResult) -> None:
     assert LATIN1 in paths(crawl)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="charset detection for bytes input is the extractor's (extract_article) job",
-)
 def test_latin1_page_declared_utf8_has_correct_umlauts(crawl: CrawlResult) -> None:
     item = next(i for i in crawl.items if urlsplit(i["url"]).path == LATIN1)
     assert item["title"] == "Schöne Grüße aus Eckernförde"

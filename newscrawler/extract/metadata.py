@@ -109,6 +109,9 @@ class FieldSources:
     def note(self, name: str, layer: str) -> None:
         self.items.append((name, layer))
 
+    def layer_of(self, name: str) -> str | None:
+        return next((layer for field, layer in self.items if field == name), None)
+
 
 def _first(
     sources: FieldSources, name: str, layers: Iterable[tuple[str, Callable[[], Any]]]

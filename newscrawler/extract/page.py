@@ -180,7 +180,9 @@ def extract_page_with_rules(
         page.meta,
         words,
         foreign_articles=page.foreign_articles,
-        dated=published is not None,
+        # trafilatura's date is a guess from anywhere on the page (a section page has dates
+        # too): only a date the page states as the publication date is evidence.
+        dated=published is not None and page.sources.layer_of("date_published") != "trafilatura",
     )
     profile = profile_for_url(url)
     article = NewsArticle(

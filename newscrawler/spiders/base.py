@@ -42,8 +42,12 @@ if TYPE_CHECKING:
     from twisted.python.failure import Failure
     from typing_extensions import Self
 
+    from newscrawler.extract import ExtractedPage
     from newscrawler.items import NewsArticle
     from newscrawler.sites.base import SiteProfile
+
+MIN_BODY_WORDS = 25
+"""Fewer words are not an article's text (a photo gallery's "1 / 24"), unless paywalled."""
 
 LEAD_META_KEY = "newscrawler_lead"
 """Request meta key holding the `ArticleLead` an article request was made for."""
@@ -51,7 +55,6 @@ LEAD_META_KEY = "newscrawler_lead"
 # Discovery documents are fetched after the articles already found: articles first keeps the
 # scheduler's queue short and items flowing.
 ARTICLE_PRIORITY = 10
-MIN_ARTICLE_WORDS = 60
 DEFAULT_EXTRACT_MAX_TAGS = 100_000
 
 logger = logging.getLogger(__name__)
@@ -335,7 +338,7 @@ class NewsSpider(scrapy.Spider):
         crawled_at = datetime.now(timezone.utc)
         declared = response.encoding if response.headers.get("Content-Type") else None
         try:
-            article = await self.workers.extract(
+            page = await self.workers.extract(
                 response.body,
                 self.site_url(response.url),
                 declared_encoding=declared,
@@ -346,10 +349,14 @@ class NewsSpider(scrapy.Spider):
             logger.debug("Extraction traceback for %s", response.url, exc_info=True)
             self._stat("articles_failed/extraction_error")
             return
-        if not self.is_article(article):
-            logger.info("Not an article page, skipped: %s", response.url)
+        if not self.is_article(page):
+            logger.info(
+                "Not an article page (%s: %s), skipped: %s",
+                page.page_type, ", ".join(page.article_signals) or "no signals", response.url,
+            )  # fmt: skip
             self._stat("articles_dropped/not_article")
             return
+        article = page.article
         if not self.is_recent_article(article):
             logger.debug("Older than %s days, skipped: %s", self.days, response.url)
             self._stat("articles_dropped/too_old")
@@ -368,17 +375,20 @@ class NewsSpider(scrapy.Spider):
             published = published.replace(tzinfo=timezone.utc) + timedelta(days=1)
         return published >= self.cutoff
 
-    def is_article(self, article: NewsArticle) -> bool:
-        """The one place that decides whether an extracted page becomes an item: a headline
-        and a body of real length (or a paywall). Where no article URL pattern vouched for
-        the URL (a site without a profile), also a publication date or an author, which only
-        article markup gives: home, section and tag pages have a title and teaser text too."""
-        has_body = bool(article.title) and (
-            article.word_count >= MIN_ARTICLE_WORDS or article.is_paywalled
-        )
+    def is_article(self, page: ExtractedPage) -> bool:
+        """The one place that decides whether an extracted page becomes an item: the page is
+        an article or live blog (`ExtractedPage.is_article`: article markup, or a body of real
+        length) with a headline. Where no article URL pattern vouched for the URL (a site
+        without a profile), also a publication date or an author, which only article markup
+        gives: home, section and tag pages have a title and teaser text too."""
+        article = page.article
+        if not (page.is_article and article.title):
+            return False
+        if article.word_count < MIN_BODY_WORDS and not article.is_paywalled:
+            return False  # a gallery or video page marked up as an article
         if self.site_profile.article_url_re is not None:
-            return has_body
-        return has_body and bool(article.date_published or article.authors)
+            return True
+        return bool(article.date_published or article.authors)
 
     # --- Failures: a bad page costs that page, not the run --------------------------------
     # Every page-level failure is a WARNING and a stat, never an ERROR: the exit status
