@@ -10,11 +10,17 @@ if TYPE_CHECKING:
 DEFAULT_CONTACT_URL = "https://github.com/newscrawler/newscrawler"
 
 
-class NewscrawlerAddon:
-    """Builds the honest User-Agent from `NEWSCRAWLER_CONTACT_URL`.
+DEFAULT_FEED = "%(name)s/%(time)s.jsonl"
+"""Output file of a crawl without -o/-O, under `NEWSCRAWLER_OUTPUT_DIR`."""
 
-    Done in an add-on rather than in settings.py so that `-s NEWSCRAWLER_CONTACT_URL=...`
-    reaches the header; an explicit `-s USER_AGENT=...` still wins (higher priority).
+
+class NewscrawlerAddon:
+    """Settings that depend on what the command line said.
+
+    - The honest User-Agent from `NEWSCRAWLER_CONTACT_URL`, so that
+      `-s NEWSCRAWLER_CONTACT_URL=...` reaches the header (an explicit `-s USER_AGENT=...` wins).
+    - The default output file, only when no feed is configured: Scrapy writes a FEEDS entry
+      from settings.py *in addition to* `-o`/`-O`, so the default cannot live there.
     """
 
     def update_settings(self, settings: Settings) -> None:
@@ -22,3 +28,7 @@ class NewscrawlerAddon:
 
         contact = settings.get("NEWSCRAWLER_CONTACT_URL") or DEFAULT_CONTACT_URL
         settings.set("USER_AGENT", f"newscrawler/{__version__} (+{contact})", priority="addon")
+        if not settings.getdict("FEEDS"):
+            output_dir = settings.get("NEWSCRAWLER_OUTPUT_DIR") or "output"
+            uri = f"{output_dir.rstrip('/')}/{DEFAULT_FEED}"
+            settings.set("FEEDS", {uri: {"format": "jsonlines"}}, priority="addon")

@@ -58,14 +58,9 @@ DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.html_only.HtmlOnlyMiddleware"] =
 
 # --- Output ---------------------------------------------------------------------------------
 _cfg = closest_scrapy_cfg()
+# Without -o/-O, items go to <NEWSCRAWLER_OUTPUT_DIR>/<spider>/<UTC time>.jsonl (set by the
+# add-on: a FEEDS value here would be written in addition to any -o/-O file).
 NEWSCRAWLER_OUTPUT_DIR = str((Path(_cfg).parent if _cfg else Path.cwd()) / "output")
-# Used when the command line gives no -o/-O.
-FEEDS = {
-    f"{NEWSCRAWLER_OUTPUT_DIR}/%(name)s/%(time)s.jsonl": {
-        "format": "jsonlines",
-        "encoding": "utf-8",
-    },
-}
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_URI_PARAMS = "newscrawler.feeds.uri_params"  # %(time)s = 20220121T113100Z (UTC)
 

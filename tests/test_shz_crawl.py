@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,7 +15,7 @@ import pytest
 
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
-from tests.crawl import CrawlResult, run_crawl
+from tests.crawl import FAST_SETTINGS, PROJECT_ROOT, CrawlResult, read_jsonl, run_crawl
 
 pytestmark = pytest.mark.slow
 
@@ -158,3 +161,27 @@ def test_days_limit(served: ReplicaServer, tmp_path: Path) -> None:
     everything = run_crawl("shz", output=tmp_path / "all.jsonl",
                            args={"base_url": served.url, "days": "36500"})  # fmt: skip
     assert {urlsplit(item["url"]).path for item in everything.items} == ARTICLES
+
+
+def test_default_output_file_only_without_o(served: ReplicaServer, tmp_path: Path) -> None:
+    # No -o/-O: <NEWSCRAWLER_OUTPUT_DIR>/<spider>/<UTC stamp>.jsonl
+    default = run_default_crawl(served, tmp_path / "out")
+    (written,) = (tmp_path / "out" / "shz").glob("*.jsonl")
+    assert default.returncode == 0
+    assert len(read_jsonl(written)) == len(ARTICLES)
+    assert written.stem.endswith("Z") and len(written.stem) == len("20220121T113100Z")
+    # With -O only the given file is written, not the default one as well.
+    explicit = run_crawl("shz", output=tmp_path / "given.jsonl", args={"base_url": served.url},
+                         settings={"NEWSCRAWLER_OUTPUT_DIR": str(tmp_path / "other")})  # fmt: skip
+    assert len(explicit.items) == len(ARTICLES)
+    assert not (tmp_path / "other").exists()
+
+
+def run_default_crawl(served: ReplicaServer, output_dir: Path) -> subprocess.CompletedProcess[str]:
+    """`scrapy crawl shz` without -o/-O (tests.crawl.run_crawl always passes -O)."""
+    settings = {**FAST_SETTINGS, "NEWSCRAWLER_OUTPUT_DIR": str(output_dir)}
+    command = [sys.executable, "-m", "scrapy", "crawl", "shz", "-a", f"base_url={served.url}"]
+    for key, value in settings.items():
+        command += ["-s", f"{key}={value}"]
+    return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True,
+                          timeout=120, check=False, env=dict(os.environ))  # fmt: skip
