@@ -35,7 +35,7 @@ def test_polite_defaults() -> None:
     assert not settings.getbool("REMOTE_CONTROL_ENABLED")
     assert not settings.getbool("HTTPCACHE_ENABLED")
     (feed_uri,) = settings.getdict("FEEDS")
-    assert feed_uri.endswith("output/%(name)s/%(time)s.jsonl")
+    assert feed_uri.endswith("output/%(name)s/%(time)s-%(batch_id)04d.jsonl")
 
 
 def test_scrapy_list_shows_the_site_spiders() -> None:
