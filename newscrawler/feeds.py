@@ -103,25 +103,29 @@ def crash_point(step: str) -> None:
         os.kill(os.getpid(), signal.SIGKILL)
 
 
-def read_item_urls(path: Path, feed_format: str) -> set[str] | None:
-    """The `url` of every item in a feed file (gzip or plain); None for formats we cannot
-    read back (only JSON lines and JSON are)."""
+def read_item_urls(path: Path, feed_format: str, offset: int = 0) -> set[str] | None:
+    """The `url` of every item in a feed file (gzip or plain), in JSON lines from byte
+    `offset` on (what a run appended); None for formats we cannot read back (only JSON lines
+    and JSON are)."""
     if feed_format not in ("jsonlines", "jsonl", "jl", "json"):
         return None
     with path.open("rb") as probe:
         gzipped = probe.read(2) == b"\x1f\x8b"
-    opener: Any = gzip.open if gzipped else open
-    with opener(path, "rt", encoding="utf-8") as file:
-        if feed_format == "json":
-            try:
-                items = json.load(file)
-            except ValueError:
-                items = []
-        else:
-            items = []
-            for line in file:
-                with contextlib.suppress(ValueError):
-                    items.append(json.loads(line))
+    items: list[Any] = []
+    if gzipped:
+        with gzip.open(path, "rb") as file:
+            data = file.read()
+    else:
+        with path.open("rb") as file:
+            file.seek(offset if feed_format != "json" else 0)
+            data = file.read()
+    if feed_format == "json":
+        with contextlib.suppress(ValueError):
+            items = json.loads(data)
+    else:
+        for line in data.splitlines():
+            with contextlib.suppress(ValueError):
+                items.append(json.loads(line))
     return {item["url"] for item in items if isinstance(item, dict) and item.get("url")}
 
 
@@ -149,6 +153,7 @@ class AtomicFileFeedStorage:
         self.feed_format = str(feed_options.get("format", ""))
         self.crawler = crawler
         self.temp: Path | None = None
+        self.appended_from = 0  # where this run's lines start (after the copied ones)
         self.publication: int | None = None
         self.state: CrawlState | None = None
 
@@ -168,6 +173,7 @@ class AtomicFileFeedStorage:
         if not self.overwrite and self.path.exists():
             with self.path.open("rb") as published:
                 shutil.copyfileobj(published, file)
+            self.appended_from = file.tell()
         return file
 
     def store(self, file: IO[bytes]) -> None:
@@ -177,7 +183,9 @@ class AtomicFileFeedStorage:
         file.close()
         crash_point("written")
         if self.state is not None and self.publication is not None:
-            self.state.seal_publication(self.publication, self.temp, self.feed_format)
+            self.state.seal_publication(
+                self.publication, self.temp, self.feed_format, self.appended_from
+            )
         crash_point("sealed")
         publish(self.temp, self.path)
         crash_point("renamed")

@@ -57,6 +57,8 @@ def test_item_urls_are_read_back(tmp_path: Path) -> None:
     lines = tmp_path / "a.jsonl"
     lines.write_bytes(jsonl("https://x/1", "https://x/2") + b"\n")
     assert read_item_urls(lines, "jsonlines") == {"https://x/1", "https://x/2"}
+    appended_from = len(jsonl("https://x/1"))  # -o: only what this run appended
+    assert read_item_urls(lines, "jsonlines", appended_from) == {"https://x/2"}
     packed = tmp_path / "a.jsonl.gz"
     packed.write_bytes(gzip.compress(jsonl("https://x/3")))
     assert read_item_urls(packed, "jsonl") == {"https://x/3"}

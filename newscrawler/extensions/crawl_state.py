@@ -148,15 +148,20 @@ class CrawlState:
     def begin_publication(self, temp: Path, final: Path) -> int:
         return self.store.begin_publication(self.owner, str(temp), str(final))
 
-    def seal_publication(self, publication: int, temp: Path, feed_format: str) -> None:
-        urls = read_item_urls(temp, feed_format)
-        if urls is None:
-            logger.warning(
-                "Articles in %s feeds are not recorded in the state; use jsonlines or json",
-                feed_format,
-            )
-            urls = set()
-        self.store.seal_publication(publication, urls)
+    def seal_publication(
+        self, publication: int, temp: Path, feed_format: str, offset: int = 0
+    ) -> None:
+        """The file is complete and on disk: attach to it the claims of the articles it holds
+        (read back from the file itself: what is in it is what counts as emitted)."""
+        urls: set[str] | None = set()
+        if self.incremental:
+            urls = read_item_urls(temp, feed_format, offset)
+            if urls is None:
+                logger.warning(
+                    "Articles in %s feeds are not recorded in the state: use jsonlines or json",
+                    feed_format,
+                )
+        self.store.seal_publication(publication, urls or set())
 
     def finish_publication(self, publication: int, final: Path) -> None:
         counts = self.store.finish_publication(publication, iso(utc_now()))

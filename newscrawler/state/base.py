@@ -147,7 +147,9 @@ class StateStore(ABC):
 
     @abstractmethod
     def orphaned_publications(self, owner: str) -> list[Publication]:
-        """Publications of runs that are no longer alive (never those of `owner`)."""
+        """Publications of runs that are no longer alive (never those of `owner`) whose files
+        this machine holds: output files are local, so a store shared by several machines
+        keeps each machine's journal apart (e.g. by host in the owner id)."""
 
     # --- Runs -------------------------------------------------------------------------------
 

@@ -1,9 +1,14 @@
 """The default state store: one SQLite file per spider (stdlib sqlite3, WAL, short transactions).
 
 One run at a time uses the file (the run lock next to it sees to that), so every run other
-than the caller is dead: its claims and publications are orphans. Every write transaction is
-synced to disk before it returns (`synchronous=FULL`), so that a sealed publication is on disk
-before its file is renamed.
+than the caller is dead: its claims and publications are orphans.
+
+Durability follows the protocol of `newscrawler.state.base`: the per-article writes (claims,
+check times) are not synced one by one (`synchronous=NORMAL`: a commit survives a killed
+process, not necessarily a power cut), while the transactions around an output file
+(begin, seal, finish) are synced to disk before they return. The write-ahead log is
+sequential, so syncing a seal also makes every claim before it durable: a sealed publication
+and its claims are on disk before the file is renamed.
 """
 
 from __future__ import annotations
@@ -98,7 +103,7 @@ class SqliteState(StateStore):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=FULL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise StateError(
@@ -113,14 +118,21 @@ class SqliteState(StateStore):
             raise StateError(f"cannot open the state {self.path}: {error}") from error
 
     @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+    def _transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction; `durable` ones are synced to disk when they commit."""
+        if durable:
+            self._db.execute("PRAGMA synchronous=FULL")
         try:
-            yield self._db
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
-        self._db.execute("COMMIT")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        finally:
+            if durable:
+                self._db.execute("PRAGMA synchronous=NORMAL")
 
     # --- Articles ---------------------------------------------------------------------------
 
@@ -188,7 +200,7 @@ class SqliteState(StateStore):
 
     @_as_state_error
     def begin_publication(self, owner: str, temp_path: str, final_path: str) -> int:
-        with self._transaction() as db:
+        with self._transaction(durable=True) as db:
             cursor = db.execute(
                 "INSERT INTO publications (owner, temp_path, final_path) VALUES (?, ?, ?)",
                 (owner, temp_path, final_path),
@@ -198,7 +210,7 @@ class SqliteState(StateStore):
 
     @_as_state_error
     def seal_publication(self, publication_id: int, item_urls: Collection[str]) -> int:
-        with self._transaction() as db:
+        with self._transaction(durable=True) as db:
             (owner,) = db.execute(
                 "SELECT owner FROM publications WHERE id = ?", (publication_id,)
             ).fetchone()
@@ -216,7 +228,7 @@ class SqliteState(StateStore):
 
     @_as_state_error
     def finish_publication(self, publication_id: int, emitted_at: str) -> dict[str, int]:
-        with self._transaction() as db:
+        with self._transaction(durable=True) as db:
             claims = db.execute(
                 "SELECT key, item_url, kind, fingerprint, date_published, date_modified,"
                 " crawled_at FROM claims WHERE publication = ?",
@@ -242,7 +254,7 @@ class SqliteState(StateStore):
 
     @_as_state_error
     def abandon_publication(self, publication_id: int) -> None:
-        with self._transaction() as db:
+        with self._transaction(durable=True) as db:
             db.execute(
                 "UPDATE claims SET publication = NULL WHERE publication = ?", (publication_id,)
             )
