@@ -106,8 +106,10 @@ class CrawlState:
         now = utc_now().replace(microsecond=0)
         if previous is not None:
             earliest = datetime.fromisoformat(previous) + timedelta(seconds=1)
-            if now < earliest:
-                time.sleep((earliest - utc_now()).total_seconds())
+            # (a clock set back by more than that is not waited for: -o style appending
+            # then keeps both runs' lines in the file)
+            if timedelta(0) < earliest - now <= timedelta(seconds=1):
+                time.sleep(max(0.0, (earliest - utc_now()).total_seconds()))
                 now = earliest
         return now
 
