@@ -119,6 +119,7 @@ def test_first_run_emits_every_article(sequence: Sequence) -> None:
     assert set(run.paths()) == REPLICA_ARTICLES and len(run.items) == len(REPLICA_ARTICLES)
     assert run.summary is not None
     assert run.summary["exit_status"] == 0 and run.summary["finish_reason"] == "finished"
+    assert run.summary["files"] and run.summary["recovered_files"] == []
     counts = run.summary["counts"]
     assert counts["new"] == len(REPLICA_ARTICLES) and counts["updated"] == 0
     assert counts["emitted"] == len(REPLICA_ARTICLES)

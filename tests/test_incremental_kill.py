@@ -196,6 +196,14 @@ def test_sigkill_at_any_moment_loses_and_duplicates_nothing(
     figures.read_recoveries((tmp_path / "crawls.log").read_text())
     print(figures.table(f"Kill test, default feeds, batches of {BATCH}, {len(expected)} articles"))
     assert figures.completed_next_run >= 2  # the sealed and the renamed file at least
+    # Consumers reading the files the run summaries list get every article too.
+    listed = [
+        name
+        for summary in tmp_path.rglob("*.summary.json")
+        for key in ("files", "recovered_files")
+        for name in json.loads(summary.read_text())[key]
+    ]
+    assert sorted(set(listed)) == [str(path) for path in files]
     assert figures.deleted_next_run >= 1  # the written, unsealed one at least
     assert figures.files_per_run[2] >= 1  # the SIGTERM run published what it had emitted
     assert (figures.lost, figures.duplicated, figures.torn) == (0, 0, 0)

@@ -123,6 +123,27 @@ def test_orphans_of_a_dead_run(tmp_path: Path) -> None:
     store.close()
 
 
+def test_files_of_runs_that_died_are_reported(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path}/shz.sqlite"
+    store = SqliteState(url)
+    run_c = "host:3:cccccc"
+    for owner, name, ended in ((RUN_A, "/o/a.jsonl", True), (RUN_B, "/o/b.jsonl", False)):
+        store.begin_run(owner, T1)
+        store.claim(owner, emission(f"https://x/{owner}"))
+        publication = store.begin_publication(owner, name + ".part", name)
+        store.seal_publication(publication, [f"https://x/{owner}"])
+        store.finish_publication(publication, T2)
+        if ended:
+            store.end_run(owner)  # its summary lists a.jsonl
+    # B died before its summary: the next run takes its file over, to report it ...
+    assert store.take_unreported_files(run_c) == ["/o/b.jsonl"]
+    # ... and if that run dies too, the one after takes it again.
+    assert store.take_unreported_files(RUN_A) == ["/o/b.jsonl"]
+    store.end_run(RUN_A)
+    assert store.take_unreported_files(run_c) == []
+    store.close()
+
+
 def test_unchanged_article_gets_new_aliases_and_check_time(store: SqliteState) -> None:
     url, alias = "https://www.shz.de/a-1", "https://www.shz.de/a-1-print"
     store.claim(RUN_A, emission(url))

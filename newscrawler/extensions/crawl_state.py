@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+run_ending = object()
+"""Signal sent when a run is over (its feeds stored) and before the state forgets which files
+it published: the moment to report them (`newscrawler.extensions.summary`)."""
+
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -85,6 +89,10 @@ class CrawlState:
         self.started_at = self._start_in_a_new_second(self.store.last_run_started())
         self.store.begin_run(self.owner, iso(self.started_at))
         self.published: list[str] = []
+        """Files this run published, in order."""
+        self.recovered: list[str] = []
+        """Files of earlier runs that were killed: completed by this run's recovery, or
+        published by them before they died (no summary of theirs lists them)."""
         self.committed: Counter[str] = Counter()
         self.recover()
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -140,6 +148,9 @@ class CrawlState:
                 self.store.abandon_publication(publication.id)
                 logger.warning("Deleted %s, left unfinished by an earlier run", temp)
                 self._stat("recovered_files_deleted")
+        # Files of dead runs (completed just now, or published before they died): this run
+        # reports them.
+        self.recovered = self.store.take_unreported_files(self.owner)
         released = self.store.release_orphaned_claims(self.owner)
         if released:
             logger.info("Released %d unpublished claims of earlier runs", released)
@@ -174,11 +185,13 @@ class CrawlState:
     # --- End of run ---------------------------------------------------------------------------
 
     def engine_stopped(self) -> None:
-        """All feeds are closed: what was claimed but not published is free again."""
+        """All feeds are closed: what was claimed but not published is free again; the run
+        reports its files (`run_ending`), then the state forgets them."""
         released = self.store.release_claims(self.owner)
         if released:
             logger.info("Released %d claimed articles that no published file holds", released)
             self._stat("released", released)
+        self.crawler.signals.send_catch_log(signal=run_ending)
         self.store.end_run(self.owner)
         self.store.close()
         self.lock.release()

@@ -3,7 +3,8 @@
 Written atomically when the run ends, as `<run stamp>.summary.json` in the folder of the first
 local feed (for the default feeds `output/<spider>/`), or where `NEWSCRAWLER_SUMMARY_PATH`
 says (`%(name)s` and `%(time)s` are replaced). It lists the files the run published, so a
-consumer can read exactly those.
+consumer can read exactly those, and `recovered_files`: files of earlier runs that were killed
+(no summary of theirs lists them), completed by this run or published before they died.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from itemadapter import ItemAdapter
 from scrapy import signals
 from scrapy.extensions.feedexport import apply_uri_params
 
-from newscrawler.extensions.crawl_state import CrawlState
+from newscrawler.extensions.crawl_state import CrawlState, run_ending
 from newscrawler.extensions.outcome import exit_status
 from newscrawler.feeds import run_stamp, write_atomically
 from newscrawler.state import fixed_folder, local_feed_path, output_root
@@ -79,6 +80,7 @@ def run_summary(
         "incremental": state.incremental if state is not None else False,
         "state": state.url if state is not None else None,
         "files": list(state.published) if state is not None else [],
+        "recovered_files": list(state.recovered) if state is not None else [],
         "counts": {
             "emitted": items,
             "new": committed.get("new", 0),
@@ -102,12 +104,16 @@ class RunSummary:
         self.crawler = crawler
         self.items = 0
         self.filled: Counter[str] = Counter()
+        self.written = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         extension = cls(crawler)
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
-        crawler.signals.connect(extension.engine_stopped, signal=signals.engine_stopped)
+        # With the state extension, at `run_ending` (its files are still on record then);
+        # without it, when the engine stops.
+        crawler.signals.connect(extension.write, signal=run_ending)
+        crawler.signals.connect(extension.write, signal=signals.engine_stopped)
         return extension
 
     def item_scraped(self, item: Any) -> None:
@@ -136,7 +142,10 @@ class RunSummary:
                 return folder / f"{stamp}.summary.json"
         return output_root(settings) / spider / f"{stamp}.summary.json"
 
-    def engine_stopped(self) -> None:
+    def write(self) -> None:
+        if self.written:
+            return
+        self.written = True
         spider = self.crawler.spidercls.name
         stats = self.crawler.stats.get_stats()
         state = self.crawler.get_extension(CrawlState)

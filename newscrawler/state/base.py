@@ -16,7 +16,8 @@ article twice, and so that a run killed at any moment loses nothing:
 4. Whatever a run claimed but did not publish is released (`release_claims`); a run that died
    leaves publications and claims behind, which the next run resolves
    (`orphaned_publications`, `release_orphaned_claims`): a sealed publication is completed, an
-   unsealed one discarded.
+   unsealed one discarded; files it had published are reported by the next run
+   (`take_unreported_files`).
 
 SQLite (one process at a time, under the run lock) implements this with plain transactions; a
 backend for several machines (Redis) implements the same operations with atomic commands and
@@ -138,8 +139,9 @@ class StateStore(ABC):
 
     @abstractmethod
     def finish_publication(self, publication_id: int, emitted_at: str) -> dict[str, int]:
-        """The file is published: turn its claims into article records and forget the
-        publication. Returns the number of articles by kind ("new", "updated")."""
+        """The file is published: turn its claims into article records. The publication is
+        kept, as published, until its run has reported it (see `take_unreported_files`).
+        Returns the number of articles by kind ("new", "updated")."""
 
     @abstractmethod
     def abandon_publication(self, publication_id: int) -> None:
@@ -150,6 +152,12 @@ class StateStore(ABC):
         """Publications of runs that are no longer alive (never those of `owner`) whose files
         this machine holds: output files are local, so a store shared by several machines
         keeps each machine's journal apart (e.g. by host in the owner id)."""
+
+    @abstractmethod
+    def take_unreported_files(self, owner: str) -> list[str]:
+        """Files published by runs that died before reporting them (their summary is
+        missing), or completed for them by a recovery: `owner` takes them over, to report
+        them when it ends (and if it dies too, the next run takes them again)."""
 
     # --- Runs -------------------------------------------------------------------------------
 
@@ -163,7 +171,8 @@ class StateStore(ABC):
         return None
 
     def end_run(self, owner: str) -> None:
-        """A run ends (normally or not): backends with leases stop its heartbeat."""
+        """A run ends, its files reported (in its summary): forget its publications. Backends
+        with leases also stop its heartbeat."""
         return None
 
     def close(self) -> None:

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS publications (
     owner TEXT NOT NULL,
     temp_path TEXT NOT NULL,
     final_path TEXT NOT NULL,
-    sealed INTEGER NOT NULL DEFAULT 0
+    sealed INTEGER NOT NULL DEFAULT 0,
+    published INTEGER NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS claims (
     key TEXT PRIMARY KEY,
@@ -246,7 +247,7 @@ class SqliteState(StateStore):
                 ],
             )
             db.execute("DELETE FROM claims WHERE publication = ?", (publication_id,))
-            db.execute("DELETE FROM publications WHERE id = ?", (publication_id,))
+            db.execute("UPDATE publications SET published = 1 WHERE id = ?", (publication_id,))
         kinds: dict[str, set[str]] = {}
         for _, item_url, kind, *_rest in claims:
             kinds.setdefault(kind, set()).add(item_url)
@@ -264,11 +265,24 @@ class SqliteState(StateStore):
     def orphaned_publications(self, owner: str) -> list[Publication]:
         rows = self._db.execute(
             "SELECT id, owner, temp_path, final_path, sealed FROM publications"
-            " WHERE owner != ? ORDER BY id",
+            " WHERE owner != ? AND published = 0 ORDER BY id",
             (owner,),
         )
         return [Publication(id, own, temp, final, bool(sealed))
                 for id, own, temp, final, sealed in rows]  # fmt: skip
+
+    @_as_state_error
+    def take_unreported_files(self, owner: str) -> list[str]:
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT id, final_path FROM publications WHERE owner != ? AND published = 1"
+                " ORDER BY id",
+                (owner,),
+            ).fetchall()
+            db.executemany(
+                "UPDATE publications SET owner = ? WHERE id = ?", [(owner, id) for id, _ in rows]
+            )
+        return list(dict.fromkeys(path for _, path in rows))
 
     # --- Runs -------------------------------------------------------------------------------
 
@@ -287,6 +301,7 @@ class SqliteState(StateStore):
         ended = datetime.now(timezone.utc).isoformat(timespec="seconds")
         with self._transaction() as db:
             db.execute("UPDATE runs SET ended_at = ? WHERE owner = ?", (ended, owner))
+            db.execute("DELETE FROM publications WHERE owner = ? AND published = 1", (owner,))
 
     def close(self) -> None:
         self._db.close()
