@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 .PHONY: help install test crawl demo lint bench clean
 
 help:
-	@echo "make crawl SITE=shz   crawl a site into output/<site>/<UTC timestamp>.jsonl"
+	@echo "make crawl SITE=shz   crawl a site's new articles into output/<site>/<UTC start>-0001.jsonl"
 	@echo "make test             install if needed and run the whole test suite"
 	@echo "make demo             crawl the bundled offline replica into output/demo/"
 	@echo "make lint             ruff (check + format check) and mypy"

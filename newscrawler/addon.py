@@ -10,8 +10,10 @@ if TYPE_CHECKING:
 DEFAULT_CONTACT_URL = "https://github.com/newscrawler/newscrawler"
 
 
-DEFAULT_FEED = "%(name)s/%(time)s.jsonl"
-"""Output file of a crawl without -o/-O, under `NEWSCRAWLER_OUTPUT_DIR`."""
+DEFAULT_FEED = "%(name)s/%(time)s-%(batch_id)04d.jsonl"
+"""Output files of a crawl without -o/-O, under `NEWSCRAWLER_OUTPUT_DIR`: one per run, or per
+`DEFAULT_BATCH_SIZE` articles of a long run (a crash costs at most one batch)."""
+DEFAULT_BATCH_SIZE = 200
 
 
 class NewscrawlerAddon:
@@ -31,4 +33,9 @@ class NewscrawlerAddon:
         if not settings.getdict("FEEDS"):
             output_dir = settings.get("NEWSCRAWLER_OUTPUT_DIR") or "output"
             uri = f"{output_dir.rstrip('/')}/{DEFAULT_FEED}"
-            settings.set("FEEDS", {uri: {"format": "jsonlines"}}, priority="addon")
+            options = {
+                "format": "jsonlines",
+                "batch_item_count": DEFAULT_BATCH_SIZE,
+                "store_empty": False,  # a run that emits nothing publishes no file
+            }
+            settings.set("FEEDS", {uri: options}, priority="addon")

@@ -58,13 +58,40 @@ DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.html_only.HtmlOnlyMiddleware"] =
 
 # --- Output ---------------------------------------------------------------------------------
 _cfg = closest_scrapy_cfg()
-# Without -o/-O, items go to <NEWSCRAWLER_OUTPUT_DIR>/<spider>/<UTC time>.jsonl (set by the
-# add-on: a FEEDS value here would be written in addition to any -o/-O file).
+# Without -o/-O, items go to <NEWSCRAWLER_OUTPUT_DIR>/<spider>/<UTC start>-0001.jsonl, -0002 ...
+# for every further 200 articles (set by the add-on: a FEEDS value here would be written in
+# addition to any -o/-O file).
 NEWSCRAWLER_OUTPUT_DIR = str((Path(_cfg).parent if _cfg else Path.cwd()) / "output")
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_URI_PARAMS = "newscrawler.feeds.uri_params"  # %(time)s = 20220121T113100Z (UTC)
 
 ITEM_PIPELINES: dict[str, int] = {"newscrawler.pipelines.dates.DateNormalizationPipeline": 200}
+
+# --- Incremental crawls, atomic output, cron (newscrawler/state, feeds.py, commands) --------
+# `scrapy crawl` exits non-zero when a run did not finish normally (see ExitStatus).
+COMMANDS_MODULE = "newscrawler.commands"
+# Where the spider remembers what it emitted. Empty: `<output folder>/.state/<spider>.sqlite`,
+# i.e. output/.state/<spider>.sqlite for the default feeds. Or `sqlite:///abs/path.sqlite`.
+NEWSCRAWLER_STATE_URL = ""
+# The JSON summary of each run. Empty: `<run stamp>.summary.json` next to the output files;
+# or a path with %(name)s (spider) and %(time)s (run stamp).
+NEWSCRAWLER_SUMMARY_PATH = ""
+# Local files (-o, -O and FEEDS) are written to a hidden temporary file and renamed when done.
+FEED_STORAGES = {
+    "": "newscrawler.feeds.AtomicFileFeedStorage",
+    "file": "newscrawler.feeds.AtomicFileFeedStorage",
+}
+EXTENSIONS = {
+    "newscrawler.extensions.crawl_state.CrawlState": 10,
+    "newscrawler.extensions.outcome.RunOutcome": 20,
+    "newscrawler.extensions.summary.RunSummary": 30,
+}
+SPIDER_MIDDLEWARES = {
+    "newscrawler.middlewares.incremental.IncrementalMiddleware": 100,
+}
+# Run budget: `scrapy crawl shz --budget 45m` or `-s CLOSESPIDER_TIMEOUT=2700` (seconds).
+CLOSESPIDER_TIMEOUT = 0
+# --- end of incremental block -----------------------------------------------------------------
 
 # --- Operations -----------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False

@@ -169,7 +169,7 @@ def test_default_output_file_only_without_o(served: ReplicaServer, tmp_path: Pat
     (written,) = (tmp_path / "out" / "shz").glob("*.jsonl")
     assert default.returncode == 0
     assert len(read_jsonl(written)) == len(ARTICLES)
-    assert written.stem.endswith("Z") and len(written.stem) == len("20220121T113100Z")
+    assert len(written.stem) == len("20220121T113100Z-0001") and written.stem.endswith("Z-0001")
     # With -O only the given file is written, not the default one as well.
     explicit = run_crawl("shz", output=tmp_path / "given.jsonl", args={"base_url": served.url},
                          settings={"NEWSCRAWLER_OUTPUT_DIR": str(tmp_path / "other")})  # fmt: skip

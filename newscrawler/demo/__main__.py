@@ -52,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         command = [
             sys.executable, "-m", "scrapy", "crawl", args.site,
             "-a", f"base_url={server.url}", "-O", str(output),
+            # every demo shows the whole replica, not only what earlier demos did not
+            "-a", "incremental=0",
             # a replica on this machine needs no politeness delay
             "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
         ]  # fmt: skip

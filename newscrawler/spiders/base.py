@@ -34,6 +34,7 @@ from newscrawler.discovery import (
 )
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
 from newscrawler.page_checks import count_tags, looks_binary, media_type
+from newscrawler.request_meta import DISCOVERY_META_KEY, LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.urls import host_of, replace_origin, strip_tracking
 from newscrawler.workers import ExtractionWorkers
 
@@ -49,8 +50,6 @@ if TYPE_CHECKING:
 MIN_BODY_WORDS = 25
 """Fewer words are not an article's text (a photo gallery's "1 / 24"), unless paywalled."""
 
-LEAD_META_KEY = "newscrawler_lead"
-"""Request meta key holding the `ArticleLead` an article request was made for."""
 
 # Discovery documents are fetched after the articles already found: articles first keeps the
 # scheduler's queue short and items flowing.
@@ -178,6 +177,7 @@ class NewsSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Any]:
         for request in self.start_points():
             self._stat("start_points")
+            request.meta[START_POINT_META_KEY] = True
             yield request
 
     def discovery_request(
@@ -189,7 +189,7 @@ class NewsSpider(scrapy.Spider):
             self.fetch_url(url),
             callback=callback,
             errback=self.on_discovery_error,
-            meta={"newscrawler_discovery": callback.__name__, "allow_offsite": offsite_ok, **meta},
+            meta={DISCOVERY_META_KEY: callback.__name__, "allow_offsite": offsite_ok, **meta},
         )
 
     # --- Discovery callbacks ----------------------------------------------------------------

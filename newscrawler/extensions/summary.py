@@ -1,0 +1,162 @@
+"""A small JSON summary of each run, next to its output: what a cron user or a consumer checks.
+
+Written atomically when the run ends, as `<run stamp>.summary.json` in the folder of the first
+local feed (for the default feeds `output/<spider>/`), or where `NEWSCRAWLER_SUMMARY_PATH`
+says (`%(name)s` and `%(time)s` are replaced). It lists the files the run published, so a
+consumer can read exactly those, and `recovered_files`: files of earlier runs that were killed
+(no summary of theirs lists them), completed by this run or published before they died.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.extensions.feedexport import apply_uri_params
+
+from newscrawler.extensions.crawl_state import CrawlState, run_ending
+from newscrawler.extensions.outcome import exit_status
+from newscrawler.feeds import run_stamp, write_atomically
+from newscrawler.state import fixed_folder, local_feed_path, output_root
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from typing_extensions import Self
+
+logger = logging.getLogger(__name__)
+
+SUMMARY_VERSION = 1
+COVERAGE_FIELDS = ("title", "date_published", "date_modified", "authors", "body")
+DROPPED_PREFIXES = ("newscrawler/articles_dropped/", "newscrawler/leads_skipped/")
+FAILED_PREFIXES = {
+    "articles": "newscrawler/articles_failed/",
+    "discovery": "newscrawler/discovery_failed/",
+}
+
+
+def by_suffix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
+    """`{suffix: value}` of the stats whose key starts with `prefix`."""
+    return {key[len(prefix) :]: value for key, value in stats.items() if key.startswith(prefix)}
+
+
+def iso(value: Any) -> str | None:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return None
+
+
+def run_summary(
+    stats: dict[str, Any],
+    *,
+    spider: str,
+    coverage: dict[str, float],
+    items: int,
+    state: CrawlState | None,
+) -> dict[str, Any]:
+    """The summary document, from the run's final stats (a pure function of its inputs)."""
+    dropped: Counter[str] = Counter()
+    for prefix in DROPPED_PREFIXES:
+        dropped.update(by_suffix(stats, prefix))
+    dropped["unchanged"] += stats.get("incremental/items_unchanged", 0)
+    dropped["duplicate"] += stats.get("incremental/items_duplicate", 0)
+    status = exit_status(stats)
+    committed = state.committed if state is not None else Counter()
+    return {
+        "summary_version": SUMMARY_VERSION,
+        "spider": spider,
+        "run_id": state.owner if state is not None else None,
+        "started_at": iso(stats.get("start_time")),
+        "finished_at": iso(stats.get("finish_time")),
+        "duration_seconds": stats.get("elapsed_time_seconds"),
+        "finish_reason": stats.get("finish_reason"),
+        "exit_status": int(status),
+        "exit_status_name": status.name.lower(),
+        "incremental": state.incremental if state is not None else False,
+        "state": state.url if state is not None else None,
+        "files": list(state.published) if state is not None else [],
+        "recovered_files": list(state.recovered) if state is not None else [],
+        "counts": {
+            "emitted": items,
+            "new": committed.get("new", 0),
+            "updated": committed.get("updated", 0),
+            "skipped_known": stats.get("incremental/leads_skipped_known", 0),
+            "refetched_changed": stats.get("incremental/leads_refetched_changed", 0),
+            "dropped": dict(sorted((k, v) for k, v in dropped.items() if v)),
+            "failed": {name: by_suffix(stats, prefix) for name, prefix in FAILED_PREFIXES.items()},
+            "pages_fetched": stats.get("response_received_count", 0),
+            "errors": stats.get("newscrawler/errors_logged", stats.get("log_count/ERROR", 0)),
+            "warnings": stats.get("log_count/WARNING", 0),
+        },
+        "coverage": coverage,
+    }
+
+
+class RunSummary:
+    """Extension: counts field coverage of the emitted items, writes the summary at the end."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.items = 0
+        self.filled: Counter[str] = Counter()
+        self.written = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        extension = cls(crawler)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        # With the state extension, at `run_ending` (its files are still on record then);
+        # without it, when the engine stops.
+        crawler.signals.connect(extension.write, signal=run_ending)
+        crawler.signals.connect(extension.write, signal=signals.engine_stopped)
+        return extension
+
+    def item_scraped(self, item: Any) -> None:
+        adapter = ItemAdapter(item)
+        self.items += 1
+        self.filled.update(name for name in COVERAGE_FIELDS if adapter.get(name))
+
+    def coverage(self) -> dict[str, float]:
+        if not self.items:
+            return {}
+        return {name: round(self.filled[name] / self.items, 3) for name in COVERAGE_FIELDS}
+
+    def path(self, spider: str, stamp: str) -> Path:
+        settings = self.crawler.settings
+        template = settings.get("NEWSCRAWLER_SUMMARY_PATH")
+        if template:
+            return Path(str(template) % {"name": spider, "time": stamp}).absolute()
+        params = {"name": spider, "time": stamp, "batch_id": 1, "batch_time": stamp}
+        for uri in settings.getdict("FEEDS"):
+            path = local_feed_path(uri)
+            if path is not None:
+                try:
+                    folder = Path(apply_uri_params(path, params)).absolute().parent
+                except (KeyError, ValueError, TypeError):  # placeholders we cannot fill
+                    folder = fixed_folder(path)
+                return folder / f"{stamp}.summary.json"
+        return output_root(settings) / spider / f"{stamp}.summary.json"
+
+    def write(self) -> None:
+        if self.written:
+            return
+        self.written = True
+        spider = self.crawler.spidercls.name
+        stats = self.crawler.stats.get_stats()
+        state = self.crawler.get_extension(CrawlState)
+        summary = run_summary(
+            stats, spider=spider, coverage=self.coverage(), items=self.items, state=state
+        )
+        path = self.path(spider, run_stamp(self.crawler))
+        data = json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n"
+        try:
+            write_atomically(path, data.encode("utf-8"))
+        except OSError as error:
+            logger.error("Could not write the run summary %s: %s", path, error)
+            return
+        logger.info("Run summary: %s", path)

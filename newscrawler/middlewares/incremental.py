@@ -1,0 +1,185 @@
+"""Incremental crawls: known articles are not fetched again, unchanged ones not emitted again.
+
+A spider middleware, so it sees both what the spider asks for and what it emits:
+
+- an article request (it carries its `ArticleLead` in `meta[LEAD_META_KEY]`) whose URL the
+  state knows is dropped before it reaches the scheduler, unless the listing dates a change
+  (`lead.modified`) after we last fetched the page; feeds, sitemaps and section pages carry no
+  lead and are always fetched;
+- an article the state knows under any of its URLs (listing URL, fetched URL, canonical URL)
+  with the same body fingerprint and `date_modified` is dropped; any other article is claimed
+  (see `newscrawler.state.base`) and emitted as "new" or "updated". It counts as emitted only
+  once a published file holds it (`newscrawler.feeds`).
+
+Off with `-a incremental=0`. Counts go to the `incremental/` stats.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from itemadapter import ItemAdapter
+from scrapy.exceptions import NotConfigured
+from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+
+from newscrawler.extensions.crawl_state import CrawlState
+from newscrawler.request_meta import LEAD_META_KEY
+from newscrawler.state import ArticleRecord, Emission, StateError
+from newscrawler.text import fingerprint
+from newscrawler.urls import canonicalize_url
+
+if TYPE_CHECKING:
+    from scrapy import Request
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from typing_extensions import Self
+
+    from newscrawler.discovery import ArticleLead
+
+logger = logging.getLogger(__name__)
+
+
+def parse_moment(value: str | None) -> datetime | None:
+    """An aware datetime from a stored ISO value; a bare day counts from its start (UTC)."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def listing_says_changed(lead: ArticleLead, record: ArticleRecord) -> bool:
+    """The listing dates a change after the version we have: after we last fetched the page
+    and after the page's own modification date (which guards against clock skew)."""
+    if lead.modified is None:
+        return False
+    moments = [parse_moment(record.last_checked), parse_moment(record.date_modified)]
+    known = [moment for moment in moments if moment is not None]
+    return not known or lead.modified > max(known)
+
+
+def http_url(url: Any) -> str | None:
+    """`url` if it is an absolute http(s) URL, else None."""
+    if isinstance(url, str) and urlsplit(url).scheme in ("http", "https"):
+        return url
+    return None
+
+
+class IncrementalMiddleware(BaseSpiderMiddleware):
+    """Spider middleware: skip known article leads, drop unchanged articles, claim the rest."""
+
+    def __init__(self, crawler: Crawler, state: CrawlState):
+        super().__init__(crawler)
+        self.state = state
+        self.store = state.store
+        self.skipped: set[str] = set()  # a lead listed twice counts once
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        state = crawler.get_extension(CrawlState)
+        if state is None or not state.incremental:
+            raise NotConfigured("incremental crawling is off")
+        return cls(crawler, state)
+
+    def _stat(self, key: str, count: int = 1) -> None:
+        self.crawler.stats.inc_value(f"incremental/{key}", count)
+
+    # --- Requests: skip what we have --------------------------------------------------------
+
+    def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
+        lead: ArticleLead | None = request.meta.get(LEAD_META_KEY)
+        if lead is None:
+            return request
+        key = canonicalize_url(lead.url)
+        try:
+            record = self.store.lookup([key]).get(key)
+        except StateError as error:
+            logger.error("State lookup failed, fetching %s anyway: %s", lead.url, error)
+            return request
+        if record is None:
+            return request
+        if listing_says_changed(lead, record):
+            logger.debug("Known article changed per its listing, fetching again: %s", lead.url)
+            self._stat("leads_refetched_changed")
+            return request
+        if key not in self.skipped:
+            self.skipped.add(key)
+            logger.debug("Known article, not fetched: %s", lead.url)
+            self._stat("leads_skipped_known")
+        return None
+
+    # --- Items: emit what is new or changed -------------------------------------------------
+
+    def article_keys(self, adapter: ItemAdapter, response: Response | None) -> list[str]:
+        """Every URL the article is known by, canonicalised: the listing's, the fetched one
+        (as the site's own URL when crawling a mirror) and the page's canonical URL."""
+        spider = self.crawler.spider
+        urls = []
+        lead = response.meta.get(LEAD_META_KEY) if response is not None else None
+        if lead is not None:
+            urls.append(lead.url)
+        site_url = getattr(spider, "site_url", None)
+        url = str(adapter.get("url"))
+        urls.append(site_url(url) if site_url else url)
+        canonical = http_url(adapter.get("canonical_url"))
+        if canonical is not None and self.trust_canonical(canonical):
+            urls.append(canonical)
+        return list(dict.fromkeys(canonicalize_url(u) for u in urls))
+
+    def trust_canonical(self, canonical: str) -> bool:
+        """Some sites declare their home page, or a section, as every article's canonical URL:
+        such a key would make every article look like one."""
+        if urlsplit(canonical).path in ("", "/"):
+            return False
+        is_article_url = getattr(self.crawler.spider, "is_article_url", None)
+        return is_article_url is None or bool(is_article_url(canonical))
+
+    def get_processed_item(self, item: Any, response: Response | None) -> Any:
+        adapter = ItemAdapter(item)
+        if not adapter.get("url"):
+            self._stat("items_without_url")
+            return item
+        keys = self.article_keys(adapter, response)
+        body_fingerprint = adapter.get("fingerprint") or fingerprint(adapter.get("body") or "")
+        modified = adapter.get("date_modified")
+        crawled_at = adapter.get("crawled_at") or datetime.now(timezone.utc).isoformat()
+        try:
+            known = self.store.lookup(keys)
+            same = next(
+                (record for record in known.values()
+                 if record.fingerprint == body_fingerprint
+                 and (modified is None or modified == record.date_modified)),
+                None,
+            )  # fmt: skip
+            if same is not None:
+                self.store.note_unchanged(keys, same, crawled_at)
+                logger.debug("Unchanged since emitted, not emitted again: %s", adapter["url"])
+                self._stat("items_unchanged")
+                return None
+            kind = "updated" if known else "new"
+            emission = Emission(
+                keys=tuple(keys),
+                item_url=adapter["url"],
+                kind=kind,
+                fingerprint=body_fingerprint,
+                date_published=adapter.get("date_published"),
+                date_modified=modified,
+                crawled_at=crawled_at,
+            )
+            claimed = self.store.claim(self.state.owner, emission)
+        except StateError as error:
+            # Not emitted now, not recorded either: the next run fetches it again.
+            logger.error("State unavailable, article held back: %s (%s)", adapter["url"], error)
+            self._stat("items_held_back")
+            return None
+        if not claimed:
+            logger.debug("Already emitted in this run or by another one: %s", adapter["url"])
+            self._stat("items_duplicate")
+            return None
+        self._stat(f"items_{kind}")
+        return item

@@ -1,0 +1,112 @@
+"""Persistent crawl state: which articles a spider has emitted, and the journal of its output.
+
+`open_state(url)` opens a store by URL, so a backend is chosen by configuration alone:
+
+- `sqlite:///abs/path.sqlite` (the default, see `state_url`): one file per spider;
+- further backends (e.g. `redis://host:port/db` for several machines) register in `BACKENDS`.
+
+`state_url(settings, spider)` and `run_lock_path(...)` tell where a spider's state and run lock
+live; the `crawl` command and the state extension both use them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path, PureWindowsPath
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.utils.misc import load_object
+from w3lib.url import file_uri_to_path
+
+from newscrawler.state.base import (
+    ArticleRecord,
+    Emission,
+    Publication,
+    RunLocked,
+    StateError,
+    StateStore,
+)
+from newscrawler.state.lock import RunLock, acquire_run_lock
+from newscrawler.state.sqlite import sqlite_path
+
+if TYPE_CHECKING:
+    from scrapy.settings import BaseSettings
+
+__all__ = [
+    "ArticleRecord",
+    "Emission",
+    "Publication",
+    "RunLock",
+    "RunLocked",
+    "StateError",
+    "StateStore",
+    "acquire_run_lock",
+    "open_state",
+    "output_root",
+    "run_lock_path",
+    "state_url",
+]
+
+BACKENDS = {
+    "sqlite": "newscrawler.state.sqlite.SqliteState",
+}
+"""State backends by URL scheme: classes taking the URL as their only argument."""
+
+STATE_DIR = ".state"
+
+
+def open_state(url: str) -> StateStore:
+    """The state store a URL names; `StateError` when it cannot be opened."""
+    scheme = urlsplit(url).scheme
+    if scheme not in BACKENDS:
+        known = ", ".join(f"{name}://" for name in BACKENDS)
+        raise StateError(f"unknown state backend in {url!r} (known: {known})")
+    store: StateStore = load_object(BACKENDS[scheme])(url)
+    return store
+
+
+def local_feed_path(uri: Any) -> str | None:
+    """The file path of a feed URI that is a local file (plain path or file://), else None."""
+    uri = str(uri)
+    scheme = urlsplit(uri).scheme
+    if scheme == "file":
+        return file_uri_to_path(uri)
+    if scheme == "" or PureWindowsPath(uri).drive:
+        return uri
+    return None
+
+
+def fixed_folder(path_template: str) -> Path:
+    """The folder of a feed path before its first placeholder: `out/%(name)s/x.jsonl` -> out."""
+    prefix = path_template.split("%(", 1)[0]
+    folder = Path(prefix) if prefix.endswith(("/", "\\")) or not prefix else Path(prefix).parent
+    return folder.absolute()
+
+
+def output_root(settings: BaseSettings) -> Path:
+    """Where a run's output lives: the fixed folder of the first local feed (for the default
+    feeds `NEWSCRAWLER_OUTPUT_DIR`), else `NEWSCRAWLER_OUTPUT_DIR`.
+
+    The state lives in its `.state/`: output and the memory of what it holds stay together,
+    so a quick `-O /tmp/x.jsonl` does not mark articles as emitted for the real archive."""
+    for uri in settings.getdict("FEEDS"):
+        path = local_feed_path(uri)
+        if path is not None:
+            return fixed_folder(path)
+    return Path(settings.get("NEWSCRAWLER_OUTPUT_DIR") or "output").absolute()
+
+
+def state_url(settings: BaseSettings, spider_name: str) -> str:
+    """`NEWSCRAWLER_STATE_URL`, or a SQLite file per spider in the output's `.state/`."""
+    configured = settings.get("NEWSCRAWLER_STATE_URL")
+    if configured:
+        return str(configured)
+    return f"sqlite://{output_root(settings) / STATE_DIR / spider_name}.sqlite"
+
+
+def run_lock_path(url: str, settings: BaseSettings, spider_name: str) -> Path:
+    """The run lock file: next to a SQLite state, else in the output's `.state/`."""
+    if urlsplit(url).scheme == "sqlite":
+        db = sqlite_path(url)
+        return db.with_name(db.name + ".lock")
+    return output_root(settings) / STATE_DIR / f"{spider_name}.lock"

@@ -1,0 +1,180 @@
+"""What a state store keeps and the operations every backend offers.
+
+A state store remembers, per spider, which articles were emitted (published in an output file)
+and in which version, so that the next run emits only new and changed articles. Its operations
+are shaped so that several processes, or machines, can share one store without ever emitting an
+article twice, and so that a run killed at any moment loses nothing:
+
+1. Before an article is emitted, the run *claims* all the keys of the article (`claim`). A claim
+   is atomic: it succeeds only if no other live claim holds any of the keys. An article another
+   run is emitting right now is therefore dropped here, not emitted twice.
+2. Before an output file is written, the run records it (`begin_publication`); once the file is
+   complete and flushed to disk, the run *seals* it with the articles it holds
+   (`seal_publication`); then it renames the file to its published name.
+3. Only after the rename is on disk are the sealed claims turned into article records
+   (`finish_publication`): the article now counts as emitted.
+4. Whatever a run claimed but did not publish is released (`release_claims`); a run that died
+   leaves publications and claims behind, which the next run resolves
+   (`orphaned_publications`, `release_orphaned_claims`): a sealed publication is completed, an
+   unsealed one discarded; files it had published are reported by the next run
+   (`take_unreported_files`).
+
+SQLite (one process at a time, under the run lock) implements this with plain transactions; a
+backend for several machines (Redis) implements the same operations with atomic commands and
+expiring leases, so that the claims of a machine that died free themselves.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+
+class StateError(Exception):
+    """The state store cannot be used (bad URL, unwritable file, newer schema, ...)."""
+
+
+class RunLocked(StateError):
+    """Another run of the same spider holds the run lock."""
+
+    def __init__(self, path: str, holder: str):
+        super().__init__(f"another run holds the lock {path} ({holder or 'holder unknown'})")
+        self.path = path
+        self.holder = holder
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the store knows about one emitted article, under one of its keys."""
+
+    key: str
+    """Canonical URL (see `newscrawler.urls.canonicalize_url`)."""
+    fingerprint: str
+    """Fingerprint of the body of the version last emitted."""
+    date_published: str | None
+    date_modified: str | None
+    first_emitted: str
+    """When the article was first published in an output file (UTC, ISO 8601)."""
+    last_emitted: str
+    """When its latest version was published in an output file (UTC, ISO 8601)."""
+    last_checked: str
+    """When the site last served the version we have (UTC, ISO 8601): the crawl time of the
+    last fetch, emitted or found unchanged."""
+
+
+@dataclass(frozen=True)
+class Emission:
+    """An article a run is about to emit: what a claim holds until the article is published."""
+
+    keys: tuple[str, ...]
+    """Every canonical URL the article is known by (listing URL, fetched URL, canonical URL)."""
+    item_url: str
+    """The item's `url` field: how the article is found again in a published file."""
+    kind: str
+    """"new" or "updated"."""
+    fingerprint: str
+    date_published: str | None
+    date_modified: str | None
+    crawled_at: str
+
+
+@dataclass(frozen=True)
+class Publication:
+    """An output file a run is writing (`sealed` False) or has completed (`sealed` True)."""
+
+    id: int
+    owner: str
+    temp_path: str
+    final_path: str
+    sealed: bool
+
+
+class StateStore(ABC):
+    """One spider's memory of emitted articles, and the journal of its output files.
+
+    `owner` is the id of the run calling (host, process and a random part): claims and
+    publications belong to it.
+    """
+
+    url: str
+
+    # --- Articles ---------------------------------------------------------------------------
+
+    @abstractmethod
+    def lookup(self, keys: Iterable[str]) -> dict[str, ArticleRecord]:
+        """The records stored under any of `keys`, by key."""
+
+    @abstractmethod
+    def note_unchanged(self, keys: Iterable[str], record: ArticleRecord, checked_at: str) -> None:
+        """An emitted article was fetched again and found unchanged: remember when, and store
+        its version under keys it was not yet known by (so the next run skips those URLs)."""
+
+    # --- Claims -----------------------------------------------------------------------------
+
+    @abstractmethod
+    def claim(self, owner: str, emission: Emission) -> bool:
+        """Atomically claim every key of `emission` for `owner`; False (and nothing claimed)
+        when any key is already claimed, by this run or another one."""
+
+    @abstractmethod
+    def release_claims(self, owner: str) -> int:
+        """Drop the claims of `owner` that no sealed publication holds; their number."""
+
+    @abstractmethod
+    def release_orphaned_claims(self, owner: str) -> int:
+        """Drop the unsealed claims of runs that are no longer alive (never those of `owner`)."""
+
+    # --- Publications (the output journal) --------------------------------------------------
+
+    @abstractmethod
+    def begin_publication(self, owner: str, temp_path: str, final_path: str) -> int:
+        """Record that `owner` starts writing `temp_path`, to be published as `final_path`."""
+
+    @abstractmethod
+    def seal_publication(self, publication_id: int, item_urls: Collection[str]) -> int:
+        """The temporary file is complete and on disk: attach to the publication the owner's
+        unattached claims of the articles it holds (by `item_url`). Durable when it returns.
+        Returns the number of articles attached."""
+
+    @abstractmethod
+    def finish_publication(self, publication_id: int, emitted_at: str) -> dict[str, int]:
+        """The file is published: turn its claims into article records. The publication is
+        kept, as published, until its run has reported it (see `take_unreported_files`).
+        Returns the number of articles by kind ("new", "updated")."""
+
+    @abstractmethod
+    def abandon_publication(self, publication_id: int) -> None:
+        """Forget an unsealed publication (its file was never published)."""
+
+    @abstractmethod
+    def orphaned_publications(self, owner: str) -> list[Publication]:
+        """Publications of runs that are no longer alive (never those of `owner`) whose files
+        this machine holds: output files are local, so a store shared by several machines
+        keeps each machine's journal apart (e.g. by host in the owner id)."""
+
+    @abstractmethod
+    def take_unreported_files(self, owner: str) -> list[str]:
+        """Files published by runs that died before reporting them (their summary is
+        missing), or completed for them by a recovery: `owner` takes them over, to report
+        them when it ends (and if it dies too, the next run takes them again)."""
+
+    # --- Runs -------------------------------------------------------------------------------
+
+    def last_run_started(self) -> str | None:
+        """When the latest earlier run started (UTC, ISO 8601), None if unknown."""
+        return None
+
+    def begin_run(self, owner: str, started_at: str) -> None:
+        """A run starts. Backends shared by several machines also start the owner's liveness
+        here (a heartbeat), which `orphaned_publications` of other runs relies on."""
+        return None
+
+    def end_run(self, owner: str) -> None:
+        """A run ends, its files reported (in its summary): forget its publications. Backends
+        with leases also stop its heartbeat."""
+        return None
+
+    def close(self) -> None:
+        """Release the connection; the store is not used afterwards."""
+        return None

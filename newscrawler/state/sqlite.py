@@ -1,0 +1,307 @@
+"""The default state store: one SQLite file per spider (stdlib sqlite3, WAL, short transactions).
+
+One run at a time uses the file (the run lock next to it sees to that), so every run other
+than the caller is dead: its claims and publications are orphans.
+
+Durability follows the protocol of `newscrawler.state.base`: the per-article writes (claims,
+check times) are not synced one by one (`synchronous=NORMAL`: a commit survives a killed
+process, not necessarily a power cut), while the transactions around an output file
+(begin, seal, finish) are synced to disk before they return. The write-ahead log is
+sequential, so syncing a seal also makes every claim before it durable: a sealed publication
+and its claims are on disk before the file is renamed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+from newscrawler.state.base import ArticleRecord, Emission, Publication, StateError, StateStore
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,
+    date_published TEXT,
+    date_modified TEXT,
+    first_emitted TEXT NOT NULL,
+    last_emitted TEXT NOT NULL,
+    last_checked TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS publications (
+    id INTEGER PRIMARY KEY,
+    owner TEXT NOT NULL,
+    temp_path TEXT NOT NULL,
+    final_path TEXT NOT NULL,
+    sealed INTEGER NOT NULL DEFAULT 0,
+    published INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE IF NOT EXISTS claims (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    item_url TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    fingerprint TEXT NOT NULL,
+    date_published TEXT,
+    date_modified TEXT,
+    crawled_at TEXT NOT NULL,
+    publication INTEGER
+);
+CREATE INDEX IF NOT EXISTS claims_by_owner ON claims (owner, item_url);
+CREATE INDEX IF NOT EXISTS claims_by_publication ON claims (publication);
+CREATE TABLE IF NOT EXISTS runs (
+    owner TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+);
+"""
+
+_RECORD_COLUMNS = (
+    "key, fingerprint, date_published, date_modified, first_emitted, last_emitted, last_checked"
+)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _as_state_error(method: _F) -> _F:
+    """SQLite failures (disk full, locked, corrupt) surface as `StateError`."""
+
+    @wraps(method)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except sqlite3.Error as error:
+            raise StateError(f"state database error: {error}") from error
+
+    return wrapper  # type: ignore[return-value]
+
+
+def sqlite_path(url: str) -> Path:
+    """`sqlite:///abs/path.sqlite` (or `sqlite://relative/path`) to a file path."""
+    if not url.startswith("sqlite://"):
+        raise StateError(f"not a sqlite state URL: {url!r}")
+    path = url[len("sqlite://") :]
+    if not path or path.endswith("/"):
+        raise StateError(f"state URL names no file: {url!r}")
+    return Path(path).absolute()
+
+
+class SqliteState(StateStore):
+    """The state of one spider in one SQLite file."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.path = sqlite_path(url)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StateError(
+                    f"{self.path} was written by a newer newscrawler (schema {version})"
+                )
+            with self._transaction() as db:
+                for statement in SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        except (OSError, sqlite3.Error) as error:
+            raise StateError(f"cannot open the state {self.path}: {error}") from error
+
+    @contextmanager
+    def _transaction(self, *, durable: bool = False) -> Iterator[sqlite3.Connection]:
+        """A write transaction; `durable` ones are synced to disk when they commit."""
+        if durable:
+            self._db.execute("PRAGMA synchronous=FULL")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        finally:
+            if durable:
+                self._db.execute("PRAGMA synchronous=NORMAL")
+
+    # --- Articles ---------------------------------------------------------------------------
+
+    @_as_state_error
+    def lookup(self, keys: Iterable[str]) -> dict[str, ArticleRecord]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = self._db.execute(
+            f"SELECT {_RECORD_COLUMNS} FROM articles WHERE key IN ({marks})", wanted
+        )
+        return {row[0]: ArticleRecord(*row) for row in rows}
+
+    @_as_state_error
+    def note_unchanged(self, keys: Iterable[str], record: ArticleRecord, checked_at: str) -> None:
+        with self._transaction() as db:
+            for key in dict.fromkeys(keys):
+                db.execute(
+                    f"INSERT INTO articles ({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (key) DO UPDATE SET last_checked = excluded.last_checked",
+                    (key, record.fingerprint, record.date_published, record.date_modified,
+                     record.first_emitted, record.last_emitted, checked_at),
+                )  # fmt: skip
+
+    # --- Claims -----------------------------------------------------------------------------
+
+    @_as_state_error
+    def claim(self, owner: str, emission: Emission) -> bool:
+        keys = list(dict.fromkeys(emission.keys))
+        marks = ",".join("?" * len(keys))
+        with self._transaction() as db:
+            taken = db.execute(f"SELECT 1 FROM claims WHERE key IN ({marks}) LIMIT 1", keys)
+            if taken.fetchone() is not None:
+                return False
+            db.executemany(
+                "INSERT INTO claims (key, owner, item_url, kind, fingerprint, date_published,"
+                " date_modified, crawled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (key, owner, emission.item_url, emission.kind, emission.fingerprint,
+                     emission.date_published, emission.date_modified, emission.crawled_at)
+                    for key in keys
+                ],
+            )  # fmt: skip
+        return True
+
+    @_as_state_error
+    def _release(self, condition: str, owner: str) -> int:
+        with self._transaction() as db:
+            items = db.execute(
+                f"SELECT COUNT(DISTINCT item_url) FROM claims WHERE publication IS NULL"
+                f" AND {condition}",
+                (owner,),
+            ).fetchone()[0]
+            db.execute(f"DELETE FROM claims WHERE publication IS NULL AND {condition}", (owner,))
+        return int(items)
+
+    def release_claims(self, owner: str) -> int:
+        return self._release("owner = ?", owner)
+
+    def release_orphaned_claims(self, owner: str) -> int:
+        return self._release("owner != ?", owner)
+
+    # --- Publications -----------------------------------------------------------------------
+
+    @_as_state_error
+    def begin_publication(self, owner: str, temp_path: str, final_path: str) -> int:
+        with self._transaction(durable=True) as db:
+            cursor = db.execute(
+                "INSERT INTO publications (owner, temp_path, final_path) VALUES (?, ?, ?)",
+                (owner, temp_path, final_path),
+            )
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
+
+    @_as_state_error
+    def seal_publication(self, publication_id: int, item_urls: Collection[str]) -> int:
+        with self._transaction(durable=True) as db:
+            (owner,) = db.execute(
+                "SELECT owner FROM publications WHERE id = ?", (publication_id,)
+            ).fetchone()
+            db.executemany(
+                "UPDATE claims SET publication = ?"
+                " WHERE owner = ? AND item_url = ? AND publication IS NULL",
+                [(publication_id, owner, url) for url in set(item_urls)],
+            )
+            db.execute("UPDATE publications SET sealed = 1 WHERE id = ?", (publication_id,))
+            attached = db.execute(
+                "SELECT COUNT(DISTINCT item_url) FROM claims WHERE publication = ?",
+                (publication_id,),
+            ).fetchone()[0]
+        return int(attached)
+
+    @_as_state_error
+    def finish_publication(self, publication_id: int, emitted_at: str) -> dict[str, int]:
+        with self._transaction(durable=True) as db:
+            claims = db.execute(
+                "SELECT key, item_url, kind, fingerprint, date_published, date_modified,"
+                " crawled_at FROM claims WHERE publication = ?",
+                (publication_id,),
+            ).fetchall()
+            db.executemany(
+                f"INSERT INTO articles ({_RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET fingerprint = excluded.fingerprint,"
+                " date_published = excluded.date_published,"
+                " date_modified = excluded.date_modified,"
+                " last_emitted = excluded.last_emitted, last_checked = excluded.last_checked",
+                [
+                    (key, fingerprint, published, modified, emitted_at, emitted_at, crawled_at)
+                    for key, _, _, fingerprint, published, modified, crawled_at in claims
+                ],
+            )
+            db.execute("DELETE FROM claims WHERE publication = ?", (publication_id,))
+            db.execute("UPDATE publications SET published = 1 WHERE id = ?", (publication_id,))
+        kinds: dict[str, set[str]] = {}
+        for _, item_url, kind, *_rest in claims:
+            kinds.setdefault(kind, set()).add(item_url)
+        return {kind: len(urls) for kind, urls in kinds.items()}
+
+    @_as_state_error
+    def abandon_publication(self, publication_id: int) -> None:
+        with self._transaction(durable=True) as db:
+            db.execute(
+                "UPDATE claims SET publication = NULL WHERE publication = ?", (publication_id,)
+            )
+            db.execute("DELETE FROM publications WHERE id = ?", (publication_id,))
+
+    @_as_state_error
+    def orphaned_publications(self, owner: str) -> list[Publication]:
+        rows = self._db.execute(
+            "SELECT id, owner, temp_path, final_path, sealed FROM publications"
+            " WHERE owner != ? AND published = 0 ORDER BY id",
+            (owner,),
+        )
+        return [Publication(id, own, temp, final, bool(sealed))
+                for id, own, temp, final, sealed in rows]  # fmt: skip
+
+    @_as_state_error
+    def take_unreported_files(self, owner: str) -> list[str]:
+        with self._transaction() as db:
+            rows = db.execute(
+                "SELECT id, final_path FROM publications WHERE owner != ? AND published = 1"
+                " ORDER BY id",
+                (owner,),
+            ).fetchall()
+            db.executemany(
+                "UPDATE publications SET owner = ? WHERE id = ?", [(owner, id) for id, _ in rows]
+            )
+        return list(dict.fromkeys(path for _, path in rows))
+
+    # --- Runs -------------------------------------------------------------------------------
+
+    @_as_state_error
+    def last_run_started(self) -> str | None:
+        (started,) = self._db.execute("SELECT MAX(started_at) FROM runs").fetchone()
+        return str(started) if started else None
+
+    @_as_state_error
+    def begin_run(self, owner: str, started_at: str) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO runs (owner, started_at) VALUES (?, ?)", (owner, started_at))
+
+    @_as_state_error
+    def end_run(self, owner: str) -> None:
+        ended = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._transaction() as db:
+            db.execute("UPDATE runs SET ended_at = ? WHERE owner = ?", (ended, owner))
+            db.execute("DELETE FROM publications WHERE owner = ? AND published = 1", (owner,))
+
+    def close(self) -> None:
+        self._db.close()

@@ -1,0 +1,231 @@
+"""The SQLite state store and the run lock, on real files and real processes."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from scrapy.settings import Settings
+
+from newscrawler.state import (
+    Emission,
+    RunLocked,
+    StateError,
+    acquire_run_lock,
+    open_state,
+    output_root,
+    run_lock_path,
+    state_url,
+)
+from newscrawler.state.sqlite import SqliteState
+
+RUN_A, RUN_B = "host:1:aaaaaa", "host:2:bbbbbb"
+T1, T2, T3 = "2022-01-21T10:00:00+00:00", "2022-01-21T11:00:00+00:00", "2022-01-21T12:00:00+00:00"
+
+
+def emission(
+    url: str,
+    *,
+    fingerprint: str = "f1",
+    kind: str = "new",
+    extra_keys: tuple[str, ...] = (),
+    modified: str | None = None,
+) -> Emission:
+    return Emission(
+        keys=(url, *extra_keys),
+        item_url=url,
+        kind=kind,
+        fingerprint=fingerprint,
+        date_published="2022-01-21T09:00:00+01:00",
+        date_modified=modified,
+        crawled_at=T1,
+    )
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[SqliteState]:
+    opened = SqliteState(f"sqlite://{tmp_path}/state/shz.sqlite")
+    yield opened
+    opened.close()
+
+
+def publish(store: SqliteState, owner: str, urls: list[str], at: str) -> dict[str, int]:
+    publication = store.begin_publication(owner, "/out/.x.part", "/out/x.jsonl")
+    store.seal_publication(publication, urls)
+    return store.finish_publication(publication, at)
+
+
+def test_an_article_counts_as_emitted_only_once_published(store: SqliteState) -> None:
+    url, alias = "https://www.shz.de/a-1", "https://www.shz.de/canonical-a-1"
+    assert store.claim(RUN_A, emission(url, extra_keys=(alias,)))
+    assert store.lookup([url, alias]) == {}  # claimed, not emitted
+    assert publish(store, RUN_A, [url], T2) == {"new": 1}
+    records = store.lookup([url, alias, "https://www.shz.de/other"])
+    assert set(records) == {url, alias}
+    record = records[url]
+    assert (record.fingerprint, record.first_emitted, record.last_emitted) == ("f1", T2, T2)
+    assert record.last_checked == T1  # when the page was fetched
+
+
+def test_a_claim_is_all_or_nothing(store: SqliteState) -> None:
+    assert store.claim(RUN_A, emission("https://x/1", extra_keys=("https://x/shared",)))
+    # Any key already claimed (by this run or another one) fails the whole claim.
+    assert not store.claim(RUN_B, emission("https://x/2", extra_keys=("https://x/shared",)))
+    assert not store.claim(RUN_A, emission("https://x/1"))
+    assert store.claim(RUN_B, emission("https://x/2"))  # nothing of the failed claim remains
+
+
+def test_an_update_keeps_the_first_emission(store: SqliteState) -> None:
+    url = "https://www.shz.de/a-1"
+    store.claim(RUN_A, emission(url))
+    publish(store, RUN_A, [url], T1)
+    store.claim(RUN_B, emission(url, fingerprint="f2", kind="updated", modified=T2))
+    assert publish(store, RUN_B, [url], T3) == {"updated": 1}
+    record = store.lookup([url])[url]
+    assert (record.fingerprint, record.date_modified) == ("f2", T2)
+    assert (record.first_emitted, record.last_emitted) == (T1, T3)
+
+
+def test_only_the_articles_in_the_file_are_committed(store: SqliteState) -> None:
+    published, dropped = "https://x/in-file", "https://x/dropped-by-a-pipeline"
+    store.claim(RUN_A, emission(published))
+    store.claim(RUN_A, emission(dropped))
+    publish(store, RUN_A, [published, "https://x/someone-elses"], T2)
+    assert set(store.lookup([published, dropped])) == {published}
+    assert store.release_claims(RUN_A) == 1
+    assert store.claim(RUN_B, emission(dropped))  # free again
+
+
+def test_orphans_of_a_dead_run(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path}/shz.sqlite"
+    dead = SqliteState(url)
+    dead.claim(RUN_A, emission("https://x/sealed"))
+    dead.claim(RUN_A, emission("https://x/unsealed"))
+    sealed = dead.begin_publication(RUN_A, "/o/.1.part", "/o/1.jsonl")
+    dead.seal_publication(sealed, ["https://x/sealed"])
+    writing = dead.begin_publication(RUN_A, "/o/.2.part", "/o/2.jsonl")
+    dead.close()  # the run dies here
+
+    store = SqliteState(url)
+    assert store.orphaned_publications(RUN_A) == []  # a run's own publications are no orphans
+    orphans = store.orphaned_publications(RUN_B)
+    assert [(p.id, p.sealed) for p in orphans] == [(sealed, True), (writing, False)]
+    assert store.release_orphaned_claims(RUN_B) == 1  # the unsealed claim only
+    store.abandon_publication(writing)
+    assert store.finish_publication(sealed, T2) == {"new": 1}
+    assert store.orphaned_publications(RUN_B) == []
+    assert set(store.lookup(["https://x/sealed", "https://x/unsealed"])) == {"https://x/sealed"}
+    store.close()
+
+
+def test_files_of_runs_that_died_are_reported(tmp_path: Path) -> None:
+    url = f"sqlite://{tmp_path}/shz.sqlite"
+    store = SqliteState(url)
+    run_c = "host:3:cccccc"
+    for owner, name, ended in ((RUN_A, "/o/a.jsonl", True), (RUN_B, "/o/b.jsonl", False)):
+        store.begin_run(owner, T1)
+        store.claim(owner, emission(f"https://x/{owner}"))
+        publication = store.begin_publication(owner, name + ".part", name)
+        store.seal_publication(publication, [f"https://x/{owner}"])
+        store.finish_publication(publication, T2)
+        if ended:
+            store.end_run(owner)  # its summary lists a.jsonl
+    # B died before its summary: the next run takes its file over, to report it ...
+    assert store.take_unreported_files(run_c) == ["/o/b.jsonl"]
+    # ... and if that run dies too, the one after takes it again.
+    assert store.take_unreported_files(RUN_A) == ["/o/b.jsonl"]
+    store.end_run(RUN_A)
+    assert store.take_unreported_files(run_c) == []
+    store.close()
+
+
+def test_unchanged_article_gets_new_aliases_and_check_time(store: SqliteState) -> None:
+    url, alias = "https://www.shz.de/a-1", "https://www.shz.de/a-1-print"
+    store.claim(RUN_A, emission(url))
+    publish(store, RUN_A, [url], T1)
+    store.note_unchanged([url, alias], store.lookup([url])[url], T3)
+    records = store.lookup([url, alias])
+    assert {r.last_checked for r in records.values()} == {T3}
+    assert {r.last_emitted for r in records.values()} == {T1}
+
+
+def test_runs_are_remembered(store: SqliteState) -> None:
+    assert store.last_run_started() is None
+    store.begin_run(RUN_A, T1)
+    store.begin_run(RUN_B, T2)
+    store.end_run(RUN_B)
+    assert store.last_run_started() == T2
+
+
+def test_state_urls_and_errors(tmp_path: Path) -> None:
+    with pytest.raises(StateError, match="unknown state backend"):
+        open_state("redis://127.0.0.1:6379/0")
+    with pytest.raises(StateError, match="names no file"):
+        open_state("sqlite://")
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    with pytest.raises(StateError, match="cannot open the state"):
+        open_state(f"sqlite://{blocker}/x.sqlite")
+    newer = tmp_path / "newer.sqlite"
+    with sqlite3.connect(newer) as db:
+        db.execute("PRAGMA user_version=99")
+    with pytest.raises(StateError, match="newer newscrawler"):
+        open_state(f"sqlite://{newer}")
+
+
+def test_where_state_lives(tmp_path: Path) -> None:
+    defaults = Settings(
+        {
+            "NEWSCRAWLER_OUTPUT_DIR": "/srv/news",
+            "FEEDS": {"/srv/news/%(name)s/%(time)s-%(batch_id)04d.jsonl": {}},
+        }
+    )
+    assert state_url(defaults, "shz") == "sqlite:///srv/news/.state/shz.sqlite"
+    assert run_lock_path(state_url(defaults, "shz"), defaults, "shz") == Path(
+        "/srv/news/.state/shz.sqlite.lock"
+    )
+    # -O /tmp/x/out.jsonl: the state goes with that output, not with the archive's.
+    quick = Settings(
+        {"NEWSCRAWLER_OUTPUT_DIR": "/srv/news", "FEEDS": {f"{tmp_path}/out.jsonl": {}}}
+    )
+    assert output_root(quick) == tmp_path
+    assert state_url(quick, "shz") == f"sqlite://{tmp_path}/.state/shz.sqlite"
+    stdout = Settings({"NEWSCRAWLER_OUTPUT_DIR": "/srv/news", "FEEDS": {"stdout:": {}}})
+    assert output_root(stdout) == Path("/srv/news")
+    chosen = Settings({"NEWSCRAWLER_STATE_URL": "sqlite:///var/lib/nc/all.sqlite"})
+    assert state_url(chosen, "shz") == "sqlite:///var/lib/nc/all.sqlite"
+    other = "redis://db:6379/0"
+    assert run_lock_path(other, defaults, "shz") == Path("/srv/news/.state/shz.lock")
+
+
+def test_run_lock_excludes_other_processes(tmp_path: Path) -> None:
+    path = tmp_path / ".state" / "shz.sqlite.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import sys, time
+            from pathlib import Path
+            from newscrawler.state import acquire_run_lock
+            acquire_run_lock(Path({str(path)!r}))
+            print("held", flush=True)
+            sys.stdin.read()
+        """)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(RunLocked, match=f"pid {holder.pid}"):
+            acquire_run_lock(path)
+    finally:
+        holder.kill()  # the kernel releases a killed process's lock
+        holder.wait()
+    lock = acquire_run_lock(path)
+    assert acquire_run_lock(path) is lock  # taken once per process
+    lock.use()
+    with pytest.raises(RunLocked, match="another crawl of this process"):
+        lock.use()
+    lock.release()
