@@ -25,7 +25,7 @@ from newscrawler.state import (
     state_url,
 )
 from newscrawler.state.redis import RedisState, split_state_url
-from tests.redis_support import RedisServer
+from tests.scale_support import RedisServer
 
 HOST = socket.gethostname()
 T1, T2, T3 = "2022-01-21T10:00:00+00:00", "2022-01-21T11:00:00+00:00", "2022-01-21T12:00:00+00:00"
@@ -286,7 +286,7 @@ def test_concurrent_claims_from_two_processes(url: str, tmp_path: Path) -> None:
 
 
 def test_unreachable_redis_is_a_clear_error() -> None:
-    from tests.redis_support import free_port
+    from tests.scale_support import free_port
 
     started = time.monotonic()
     with pytest.raises(StateError, match=r"cannot use the Redis state redis://127\.0\.0\.1"):

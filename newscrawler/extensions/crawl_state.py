@@ -32,6 +32,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newscrawler.feeds import publish, read_item_urls
 from newscrawler.state import (
     StateError,
+    StateLost,
     StateStore,
     acquire_run_lock,
     open_state,
@@ -207,8 +208,8 @@ class CrawlState:
     def state_lost(self, error: StateError) -> None:
         """The store's server is gone: nothing more can be recorded, so stop the run."""
         logger.error(
-            "State lost, stopping the run: %s. Articles not yet in a published file are not"
-            " recorded and come again in the next run.",
+            "State lost, stopping the run (articles not yet in a published file are not"
+            " recorded: they come again in the next run): %s",
             error,
         )
         self._stat("state_lost")
@@ -224,6 +225,12 @@ class CrawlState:
         here costs the bookkeeping (the next run recovers), never the summary or the lock."""
         try:
             released = self.store.release_claims(self.owner)
+        except StateLost:
+            logger.warning(
+                "This run's unpublished claims stay in the lost state until its lease expires"
+                " (or the next run on this machine releases them)"
+            )
+            released = 0
         except StateError as error:
             logger.error("Could not release this run's unpublished claims: %s", error)
             released = 0
@@ -233,6 +240,8 @@ class CrawlState:
         self.crawler.signals.send_catch_log(signal=run_ending)
         try:
             self.store.end_run(self.owner)
+        except StateLost:
+            pass  # reported when it was lost
         except StateError as error:
             logger.error("Could not record the end of this run in the state: %s", error)
         self.store.close()

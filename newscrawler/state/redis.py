@@ -341,7 +341,8 @@ class RedisState(StateStore):
     def _call(self, what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one Redis call; a connection failure loses the store for the rest of the run."""
         if self._lost is not None:
-            raise self._lost
+            # a fresh exception: re-raising the stored one would grow its traceback
+            raise StateLost(str(self._lost)) from None
         try:
             return function(*args, **kwargs)
         except (redis.ConnectionError, redis.TimeoutError) as error:

@@ -1,5 +1,6 @@
-"""Real servers for the scaling tests: redis-server and scrapyd on free ports of 127.0.0.1,
-with their files in a temporary folder, started and stopped by the tests.
+"""Support for the scaling tests: real servers (redis-server, scrapyd) on free ports of
+127.0.0.1 with their files in a temporary folder, a bigger replica, crawls run side by side,
+and the audit of what several output folders hold together.
 
 Without redis-server on the machine the Redis tests skip, with the reason; in CI (`CI` set)
 they fail instead: CI installs it (`.ci/run`) and must run them.
@@ -8,19 +9,35 @@ they fail instead: CI installs it (`.ci/run`) and must run them.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import random
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import redis
+
+from newscrawler.demo.server import ReplicaServer, Reply
+from tests.cron_support import (
+    crawl_command,
+    feeds_setting,
+    list_in_sitemap,
+    published_files,
+    start_crawl,
+    write_article,
+)
+from tests.test_incremental_crawl import REPLICA_ARTICLES
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -177,3 +194,141 @@ class ScrapydServer:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+# --- Replicas, crawls side by side, audits ---------------------------------------------------
+
+
+class JitteryReplica(ReplicaServer):
+    """A replica whose answers take 0 to `jitter` seconds (seeded): crawls of it side by side
+    overtake each other, as crawls of a real site do."""
+
+    def __init__(self, root: Path, *, jitter: float, seed: int = 9):
+        super().__init__(root)
+        self.jitter = jitter
+        self._random = random.Random(seed)
+
+    def reply(self, path: str) -> Reply:
+        with self._lock:
+            pause = self._random.uniform(0, self.jitter)
+        time.sleep(pause)
+        return super().reply(path)
+
+
+def grow_site(site: Path, count: int, first: int = 100) -> set[str]:
+    """`count` more articles in the replica's news sitemap; every article path of the site."""
+    paths = set(REPLICA_ARTICLES)
+    for number in range(first, first + count):
+        path = write_article(site, number)
+        list_in_sitemap(site, path)
+        paths.add(path)
+    return paths
+
+
+def folder_items(folder: Path) -> list[dict[str, Any]]:
+    """Every item of the published files under `folder`."""
+    return [
+        json.loads(line)
+        for path in published_files(folder)
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+
+
+@dataclass
+class Audit:
+    """What several output folders hold together, against the site's articles."""
+
+    per_folder: list[int]
+    duplicates: int
+    missing: set[str]
+    unexpected: set[str]
+    counts: Counter[str] = field(default_factory=Counter)
+
+    def table(self, title: str) -> str:
+        per = ", ".join(f"process {n + 1}: {items}" for n, items in enumerate(self.per_folder))
+        return (
+            f"\n{title}\n  items per process: {per}; total {sum(self.per_folder)}\n"
+            f"  duplicates {self.duplicates}; missing {len(self.missing)};"
+            f" unexpected {len(self.unexpected)}"
+        )
+
+
+def audit(folders: list[Path], expected: set[str]) -> Audit:
+    counts: Counter[str] = Counter()
+    per_folder = []
+    for folder in folders:
+        items = folder_items(folder)
+        per_folder.append(len(items))
+        counts.update(urlsplit(item["url"]).path for item in items)
+    return Audit(
+        per_folder=per_folder,
+        duplicates=sum(n - 1 for n in counts.values() if n > 1),
+        missing=expected - set(counts),
+        unexpected=set(counts) - expected,
+        counts=counts,
+    )
+
+
+@dataclass
+class Worker:
+    """A crawl running in the background into an output folder of its own."""
+
+    folder: Path
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    returncode: int | None = None
+
+    @property
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def wait(self, timeout: float = 90) -> int:
+        try:
+            self.returncode = self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            raise AssertionError(f"crawl did not end in {timeout}s:\n{self.log[-3000:]}") from None
+        return self.returncode
+
+    def stat(self, key: str) -> int:
+        """A counter from the stats dumped at the end of the log (0 if absent)."""
+        marker = f"'{key}': "
+        for line in reversed(self.log.splitlines()):
+            if marker in line:
+                return int(line.split(marker, 1)[1].split(",")[0].strip(" }"))
+        return 0
+
+
+def start_worker(
+    spider: str,
+    folder: Path,
+    *,
+    args: dict[str, str],
+    settings: dict[str, str],
+    batch: int = 200,
+) -> Worker:
+    folder.mkdir(parents=True, exist_ok=True)
+    command = crawl_command(
+        spider, args=args, settings={"FEEDS": feeds_setting(folder, batch=batch), **settings}
+    )
+    log = folder / "crawl.log"
+    return Worker(folder, start_crawl(command, log), log)
+
+
+def wait_for_published_file(worker: Worker, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not published_files(worker.folder):
+        assert worker.process.poll() is None, f"crawl ended early:\n{worker.log[-3000:]}"
+        assert time.monotonic() < deadline, "no file published in time"
+        time.sleep(0.02)
+
+
+def wait_for_log(worker: Worker, text: str, count: int = 1, timeout: float = 60) -> None:
+    """Until the crawl's log has `count` lines with `text` (e.g. items scraped)."""
+    deadline = time.monotonic() + timeout
+    while worker.log.count(text) < count:
+        assert worker.process.poll() is None, f"crawl ended early:\n{worker.log[-3000:]}"
+        assert time.monotonic() < deadline, f"not {count} times {text!r} in time"
+        time.sleep(0.01)
