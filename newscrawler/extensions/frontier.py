@@ -34,6 +34,7 @@ from redis.retry import Retry
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
+from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler.extensions.crawl_state import new_owner_id
 from newscrawler.frontier import SOCKET_TIMEOUT, frontier_key, frontier_url
@@ -138,6 +139,8 @@ class SharedFrontier:
         self.state = "busy"
         self.empty_since: float | None = None
         self.failed = False
+        self.spider_open = False
+        self.stopping: Any = None
         self.renewal: Any = None
         if not state_url(settings, spider).startswith(("redis", "unix")):
             logger.warning(
@@ -157,15 +160,20 @@ class SharedFrontier:
         return extension
 
     def _redis(self, what: str, call: Any, *args: Any, **kwargs: Any) -> Any:
-        """A Redis call; None (and one error logged) when Redis fails: the worker then stops
-        waiting for others and ends when its own work is done."""
+        """A Redis call; None when Redis fails: then one error is logged and the run stops
+        (its scheduler lives in that Redis too), within the lease renewal interval at most."""
         if self.failed:
             return None
         try:
             return call(*args, **kwargs)
         except redis.RedisError as error:
             self.failed = True
-            logger.error("Shared frontier unusable (%s): %s", what, error)
+            logger.error("Shared frontier lost (%s), stopping the run: %s", what, error)
+            engine = self.crawler.engine
+            if self.spider_open and engine is not None:
+                self.stopping = deferred_from_coro(
+                    engine.close_spider_async(reason="frontier_lost")
+                )
             return None
 
     def _keys(self, *names: str) -> list[str]:
@@ -174,6 +182,7 @@ class SharedFrontier:
     # --- Joining, staying, leaving --------------------------------------------------------
 
     def spider_opened(self, spider: Spider) -> None:
+        self.spider_open = True
         joined = self._redis(
             "join",
             self._join,
@@ -216,7 +225,7 @@ class SharedFrontier:
             args=[self.worker_prefix, self.worker],
         )  # fmt: skip
         if looked is None:
-            return  # Redis is gone: end with what this worker has done
+            return  # the frontier is gone: nothing to wait for
         queued, busy = (int(n) for n in looked)
         if queued or busy:
             if self.empty_since is None or queued:
@@ -232,6 +241,7 @@ class SharedFrontier:
         logger.info("Shared frontier empty and every worker idle: this worker ends")
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.spider_open = False
         if self.renewal is not None and self.renewal.running:
             self.renewal.stop()
         if reason == "finished":
