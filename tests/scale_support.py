@@ -9,6 +9,7 @@ they fail instead: CI installs it (`.ci/run`) and must run them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import random
@@ -17,6 +18,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -81,6 +83,14 @@ class RedisServer:
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
 
+    @functools.cached_property
+    def socket(self) -> Path:
+        """Its Unix socket (in a short folder when needed: socket paths stop at 107 bytes)."""
+        path = self.folder / "redis.sock"
+        if len(str(path)) > 100:
+            path = Path(tempfile.mkdtemp(prefix="nc-redis-")) / "redis.sock"
+        return path
+
     def url(self, db: int = 0) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
@@ -92,6 +102,7 @@ class RedisServer:
             self.executable, "--port", str(self.port), "--bind", "127.0.0.1",
             "--dir", str(self.folder), "--save", "", "--appendonly", "yes",
             "--appendfsync", "always", "--protected-mode", "no", "--loglevel", "warning",
+            "--unixsocket", str(self.socket),
         ]  # fmt: skip
         log = (self.folder / "redis.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)

@@ -329,3 +329,12 @@ def test_urls(server: RedisServer) -> None:
     store = RedisState(f"{server.url(3)}?spider=svz&key_prefix=archive")
     assert store._k("articles") == "archive:svz:articles"
     store.close()
+    socket_url = state_url(
+        Settings({"NEWSCRAWLER_STATE_URL": f"unix://{server.socket}?db=1"}), "shz"
+    )
+    assert socket_url == f"unix://{server.socket}?db=1&spider=shz"
+    over_socket = open_state(socket_url)
+    over_socket.begin_run(RUN_A, T1)
+    assert over_socket.claim(RUN_A, emission("https://x/1"))
+    over_socket.close()
+    assert server.client(1).hkeys("newscrawler:state:shz:claims") == ["https://x/1"]

@@ -93,8 +93,9 @@ def spider_scoped(url: str, spider_name: str) -> str:
     parts = urlsplit(url)
     if parts.scheme == "sqlite" or "spider" in dict(parse_qsl(parts.query)):
         return url
-    query = f"{parts.query}&spider={spider_name}" if parts.query else f"spider={spider_name}"
-    return urlunsplit(parts._replace(query=query))
+    # (text, not urlunsplit: that turns unix:///path into unix:/path)
+    base = url.split("#", 1)[0]
+    return f"{base}{'&' if parts.query else '?'}spider={spider_name}"
 
 
 def local_feed_path(uri: Any) -> str | None:

@@ -40,7 +40,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode
 
 import redis
 from redis.backoff import NoBackoff
@@ -212,15 +212,16 @@ return 1
 
 def split_state_url(url: str) -> tuple[str, dict[str, str]]:
     """The URL for redis-py (our query parameters removed) and our parameters."""
-    parts = urlsplit(url)
+    base, _, query = url.split("#", 1)[0].partition("?")
     ours: dict[str, str] = {}
     theirs: list[tuple[str, str]] = []
-    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+    for name, value in parse_qsl(query, keep_blank_values=True):
         if name in OUR_PARAMETERS:
             ours[name] = value
         else:
             theirs.append((name, value))
-    return urlunsplit(parts._replace(query=urlencode(theirs), fragment="")), ours
+    # (text, not urlunsplit: that turns unix:///path into unix:/path)
+    return (f"{base}?{urlencode(theirs)}" if theirs else base), ours
 
 
 def run_host(owner: str) -> str:
