@@ -199,6 +199,21 @@ def test_a_run_whose_lease_expired_may_claim_nothing_more(url: str) -> None:
     store.close()
 
 
+def test_the_heartbeat_notices_an_expired_lease(url: str) -> None:
+    """The renewal finds the lease gone: the next call of the run fails and reports it."""
+    store = RedisState(url + "&lease=1")
+    lost: list[StateError] = []
+    store.on_lost(lost.append)
+    store.begin_run(RUN_A, T1)
+    store._client.delete(store._k("alive", RUN_A))
+    time.sleep(0.8)  # renewals every third of the lease
+    assert lost == []  # reported on the reactor thread, by the next call
+    with pytest.raises(StateLost, match=r"lease of run .* expired"):
+        store.lookup(["https://x/1"])
+    assert len(lost) == 1
+    store.close()
+
+
 def test_a_file_with_claims_taken_by_another_run_is_not_sealed(url: str) -> None:
     slow = RedisState(url + "&lease=1")
     slow.begin_run(RUN_B, T1)

@@ -288,6 +288,7 @@ class RedisState(StateStore):
         self.prefix = f"{ours.get('key_prefix') or DEFAULT_KEY_PREFIX}:{spider}:"
         self.host = socket.gethostname()
         self._lost: StateLost | None = None
+        self._lost_reported = False
         self._on_lost: Callable[[StateError], None] | None = None
         self._heartbeat: _Heartbeat | None = None
         self._started_owners: set[str] = set()
@@ -342,28 +343,30 @@ class RedisState(StateStore):
     def _call(self, what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         """Run one Redis call; a connection failure loses the store for the rest of the run."""
         if self._lost is not None:
-            # a fresh exception: re-raising the stored one would grow its traceback
-            raise StateLost(str(self._lost)) from None
+            raise self._report_lost()
         try:
             return function(*args, **kwargs)
         except (redis.ConnectionError, redis.TimeoutError) as error:
             self._lose(f"Redis state {self.public_url} unreachable ({what}): {error}")
-            assert self._lost is not None
-            raise self._lost from error
+            raise self._report_lost() from error
         except redis.RedisError as error:
             raise StateError(f"Redis state error ({what}): {error}") from error
 
     def _lose(self, message: str) -> None:
-        if self._lost is not None:
-            return
-        self._lost = StateLost(message)
-        if self._on_lost is not None:
-            self._on_lost(self._lost)
-
-    def _lease_lost(self, message: str) -> None:
-        """From the heartbeat thread: the next call on the reactor thread fails and reports."""
+        """The store is lost (also called from the heartbeat thread: the next call on the
+        reactor thread reports it)."""
         if self._lost is None:
             self._lost = StateLost(message)
+
+    def _report_lost(self) -> StateLost:
+        """Tell `on_lost` once; a fresh exception to raise (raising the stored one again and
+        again would grow its traceback)."""
+        assert self._lost is not None
+        if not self._lost_reported:
+            self._lost_reported = True
+            if self._on_lost is not None:
+                self._on_lost(self._lost)
+        return StateLost(str(self._lost))
 
     # --- Liveness of runs ---------------------------------------------------------------------
 
@@ -440,8 +443,7 @@ class RedisState(StateStore):
             if owner not in self._started_owners:
                 raise StateError(f"run {owner} claims before begin_run")
             self._lose(f"the lease of run {owner} expired: it may claim nothing more")
-            assert self._lost is not None
-            raise self._lost
+            raise self._report_lost()
         return bool(result)
 
     def _release_run(self, owner: str) -> int:
@@ -649,7 +651,7 @@ class _Heartbeat(threading.Thread):
 
     def _expired(self, message: str) -> None:
         logger.error("State: %s; this run can record nothing more", message)
-        self.store._lease_lost(message)
+        self.store._lose(message)
 
     def stop(self) -> None:
         self._stopped.set()
