@@ -348,8 +348,11 @@ def test_urls(server: RedisServer) -> None:
         Settings({"NEWSCRAWLER_STATE_URL": f"unix://{server.socket}?db=1"}), "shz"
     )
     assert socket_url == f"unix://{server.socket}?db=1&spider=shz"
-    over_socket = open_state(socket_url)
+    over_socket = open_state(socket_url + "&lease=1")
     over_socket.begin_run(RUN_A, T1)
     assert over_socket.claim(RUN_A, emission("https://x/1"))
+    time.sleep(1.3)  # renewed over the socket too
+    assert over_socket.lookup(["https://x/1"]) == {}
+    assert server.client(1).exists(f"newscrawler:state:shz:alive:{RUN_A}")
     over_socket.close()
     assert server.client(1).hkeys("newscrawler:state:shz:claims") == ["https://x/1"]

@@ -278,13 +278,13 @@ class RedisState(StateStore):
         client_url, ours = split_state_url(url)
         spider = ours.get("spider")
         if not spider:
-            raise StateError(f"the Redis state URL names no spider (?spider=): {url!r}")
+            raise StateError(f"the Redis state URL names no spider (?spider=): {self.public_url}")
         try:
             self.lease = float(ours.get("lease", DEFAULT_LEASE_SECONDS))
         except ValueError:
-            raise StateError(f"lease must be a number of seconds in {url!r}") from None
+            raise StateError(f"lease must be a number of seconds in {self.public_url}") from None
         if self.lease < 1:
-            raise StateError(f"lease must be at least 1 second in {url!r}")
+            raise StateError(f"lease must be at least 1 second in {self.public_url}")
         self.prefix = f"{ours.get('key_prefix') or DEFAULT_KEY_PREFIX}:{spider}:"
         self.host = socket.gethostname()
         self._lost: StateLost | None = None
@@ -627,12 +627,16 @@ class _Heartbeat(threading.Thread):
         self._stopped = threading.Event()
         # A connection of its own: redis-py clients are thread-safe, but the reactor thread's
         # calls should not wait behind a renewal.
+        pool = store._client.connection_pool
         self.client = redis.Redis(connection_pool=redis.ConnectionPool(
-            **store._client.connection_pool.connection_kwargs))  # fmt: skip
+            connection_class=pool.connection_class, **pool.connection_kwargs))  # fmt: skip
 
     def run(self) -> None:
         try:
             self._renew_until_stopped()
+        except Exception as error:  # a bug: without renewals the run must not go on claiming
+            logger.exception("State: the lease renewal of run %s failed", self.owner)
+            self.store._lose(f"the lease renewal of run {self.owner} failed: {error!r}")
         finally:
             self.client.close()
 
