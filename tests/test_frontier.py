@@ -21,7 +21,7 @@ from newscrawler.extensions.frontier import JOIN, LEAVE, LOOK
 from newscrawler.extensions.outcome import ExitStatus
 from newscrawler.frontier import FrontierAddon, show_scrapy_redis_deprecations
 from newscrawler.state import state_url
-from tests.scale_support import RedisServer, Worker, audit, grow_site, start_worker
+from tests.scale_support import RedisServer, Worker, audit, free_port, grow_site, start_worker
 from tests.test_incremental_crawl import REPLICA_ARTICLES
 
 # Scrapy deprecations scrapy-redis 0.9.1 triggers under Scrapy 2.19 (file:line, message).
@@ -187,3 +187,26 @@ def test_workers_join_wait_and_leave(redis_server: RedisServer) -> None:
     # A worker whose lease expired (killed) does not count.
     client.delete(prefix + "w4")
     assert look(keys=keys[:2], args=[prefix, "w5"]) == [1, 0]
+
+
+@pytest.mark.slow
+def test_frontier_unavailable_at_start(
+    shz_server: ReplicaServer, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    port = free_port()  # nothing listens there
+    worker = start_worker(
+        "shz",
+        tmp_path,
+        args={"base_url": shz_server.url},
+        settings={
+            "NEWSCRAWLER_FRONTIER_URL": f"redis://127.0.0.1:{port}/0",
+            "NEWSCRAWLER_STATE_URL": redis_server.url(),
+        },
+    )
+    assert worker.wait() == ExitStatus.NOT_STARTED
+    reason = (
+        f"Crawl not started: StateError: cannot use the shared frontier redis://127.0.0.1:{port}/0"
+    )
+    assert reason in worker.log
+    assert "Traceback" not in worker.log
+    assert shz_server.requests == []

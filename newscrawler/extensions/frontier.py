@@ -27,6 +27,7 @@ from __future__ import annotations
 import logging
 import time
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import redis
 from redis.backoff import NoBackoff
@@ -39,7 +40,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newscrawler.extensions.crawl_state import new_owner_id
 from newscrawler.frontier import SOCKET_TIMEOUT, frontier_key, frontier_url
 from newscrawler.request_meta import START_POINT_META_KEY
-from newscrawler.state import state_url
+from newscrawler.state import StateError, public_url, state_url
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider
@@ -133,6 +134,11 @@ class SharedFrontier:
             retry=Retry(NoBackoff(), 1),
             decode_responses=True,
         )
+        try:
+            self.client.ping()
+        except redis.RedisError as error:
+            # (a StateError: the run does not start, exit status 3, no traceback)
+            raise StateError(f"cannot use the shared frontier {public_url(url)}: {error}") from None
         self._join = self.client.register_script(JOIN)
         self._look = self.client.register_script(LOOK)
         self._leave = self.client.register_script(LEAVE)
@@ -142,7 +148,7 @@ class SharedFrontier:
         self.spider_open = False
         self.stopping: Any = None
         self.renewal: Any = None
-        if not state_url(settings, spider).startswith(("redis", "unix")):
+        if urlsplit(state_url(settings, spider)).scheme == "sqlite":
             logger.warning(
                 "Shared frontier with a local state (NEWSCRAWLER_STATE_URL): the workers do not"
                 " share what they emitted, so later crawls may emit articles again"
