@@ -328,14 +328,6 @@ def start_worker(
     return Worker(folder, start_crawl(command, log), log)
 
 
-def wait_for_published_file(worker: Worker, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not published_files(worker.folder):
-        assert worker.process.poll() is None, f"crawl ended early:\n{worker.log[-3000:]}"
-        assert time.monotonic() < deadline, "no file published in time"
-        time.sleep(0.02)
-
-
 def wait_for_log(worker: Worker, text: str, count: int = 1, timeout: float = 60) -> None:
     """Until the crawl's log has `count` lines with `text` (e.g. items scraped)."""
     deadline = time.monotonic() + timeout
