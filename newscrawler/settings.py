@@ -93,6 +93,19 @@ SPIDER_MIDDLEWARES = {
 CLOSESPIDER_TIMEOUT = 0
 # --- end of incremental block -----------------------------------------------------------------
 
+# --- Scaling out: Redis state, shared frontier (newscrawler/state/redis.py, frontier.py) ----
+# Several machines (or several runs with their own output folders) share one memory of what was
+# emitted with `-s NEWSCRAWLER_STATE_URL=redis://host:6379/0` (see the incremental block).
+# A shared frontier splits one big site's URLs between processes or machines:
+# `-s NEWSCRAWLER_FRONTIER_URL=redis://host:6379/0` (scrapy-redis's scheduler and dupefilter;
+# the state then defaults to the same Redis). Empty: every run has its own frontier.
+NEWSCRAWLER_FRONTIER_URL = ""
+# A worker with nothing to do waits while the frontier has requests or other workers are busy;
+# when it stayed empty with every worker idle for this long (seconds), the worker ends.
+NEWSCRAWLER_FRONTIER_IDLE_CLOSE = 5.0
+ADDONS["newscrawler.frontier.FrontierAddon"] = 10
+# --- end of scaling block -------------------------------------------------------------------
+
 # --- Operations -----------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False
 REMOTE_CONTROL_ENABLED = False

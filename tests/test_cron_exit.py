@@ -66,7 +66,7 @@ def test_page_failures_are_no_run_failure(shz_server: ReplicaServer, tmp_path: P
     [
         ({"incremental": "perhaps"}, {}, "incremental must be 1 or 0"),
         ({"days": "-3"}, {}, "days must be positive"),
-        ({}, {"NEWSCRAWLER_STATE_URL": "redis://127.0.0.1:1/0"}, "unknown state backend"),
+        ({}, {"NEWSCRAWLER_STATE_URL": "mongodb://127.0.0.1:1/news"}, "unknown state backend"),
     ],
 )
 def test_not_started(

@@ -164,7 +164,7 @@ def test_runs_are_remembered(store: SqliteState) -> None:
 
 def test_state_urls_and_errors(tmp_path: Path) -> None:
     with pytest.raises(StateError, match="unknown state backend"):
-        open_state("redis://127.0.0.1:6379/0")
+        open_state("mongodb://127.0.0.1:27017/news")
     with pytest.raises(StateError, match="names no file"):
         open_state("sqlite://")
     blocker = tmp_path / "file"

@@ -6,6 +6,10 @@ what a crashed earlier run left (see `newscrawler.feeds`), and gives the feed st
 incremental middleware the operations they need. Any failure here stops the run before it
 starts (exit status "not started").
 
+A state on a server (Redis) can be lost mid-run: the run then stops at once (finish reason
+`state_lost`, an ERROR), since nothing more can be recorded; what it published but could not
+record, the next run's recovery commits.
+
 `-a incremental=0` turns the incremental middleware off: articles are neither skipped nor
 recorded. The lock and the output journal stay on: runs still never overlap and their files
 are still published atomically.
@@ -23,12 +27,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler.feeds import publish, read_item_urls
 from newscrawler.state import (
+    StateError,
+    StateLost,
     StateStore,
     acquire_run_lock,
     open_state,
+    public_url,
     run_lock_path,
     state_url,
 )
@@ -81,10 +89,15 @@ class CrawlState:
         self.crawler = crawler
         self.stats = crawler.stats
         self.incremental = parse_switch(getattr(spider, "incremental", True))
-        self.url = state_url(crawler.settings, spider.name)
-        self.lock = acquire_run_lock(run_lock_path(self.url, crawler.settings, spider.name))
+        url = state_url(crawler.settings, spider.name)
+        self.url = public_url(url)
+        """The state's URL for logs and the summary (without a password)."""
+        self.lock = acquire_run_lock(run_lock_path(url, crawler.settings, spider.name))
         self.lock.use()
-        self.store: StateStore = open_state(self.url)
+        self.store: StateStore = open_state(url)
+        self.store.on_lost(self.state_lost)
+        self.spider_open = False
+        self._stopping: Any = None
         self.owner = new_owner_id()
         self.started_at = self._start_in_a_new_second(self.store.last_run_started())
         self.store.begin_run(self.owner, iso(self.started_at))
@@ -95,6 +108,8 @@ class CrawlState:
         published by them before they died (no summary of theirs lists them)."""
         self.committed: Counter[str] = Counter()
         self.recover()
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
         logger.info(
             "State %s (%s), run %s",
@@ -182,16 +197,52 @@ class CrawlState:
         self.committed.update(counts)
         self._stat("committed", sum(counts.values()))
 
+    # --- A state that went away -------------------------------------------------------------
+
+    def spider_opened(self) -> None:
+        self.spider_open = True
+
+    def spider_closed(self) -> None:
+        self.spider_open = False
+
+    def state_lost(self, error: StateError) -> None:
+        """The store's server is gone: nothing more can be recorded, so stop the run."""
+        logger.error(
+            "State lost, stopping the run (articles not yet in a published file are not"
+            " recorded: they come again in the next run): %s",
+            error,
+        )
+        self._stat("state_lost")
+        engine = self.crawler.engine
+        if self.spider_open and engine is not None and self._stopping is None:
+            self._stopping = deferred_from_coro(engine.close_spider_async(reason="state_lost"))
+
     # --- End of run ---------------------------------------------------------------------------
 
     def engine_stopped(self) -> None:
         """All feeds are closed: what was claimed but not published is free again; the run
-        reports its files (`run_ending`), then the state forgets them."""
-        released = self.store.release_claims(self.owner)
+        reports its files (`run_ending`), then the state forgets them. A state that fails
+        here costs the bookkeeping (the next run recovers), never the summary or the lock."""
+        try:
+            released = self.store.release_claims(self.owner)
+        except StateLost:
+            logger.warning(
+                "This run's unpublished claims stay in the lost state until its lease expires"
+                " (or the next run on this machine releases them)"
+            )
+            released = 0
+        except StateError as error:
+            logger.error("Could not release this run's unpublished claims: %s", error)
+            released = 0
         if released:
             logger.info("Released %d claimed articles that no published file holds", released)
             self._stat("released", released)
         self.crawler.signals.send_catch_log(signal=run_ending)
-        self.store.end_run(self.owner)
+        try:
+            self.store.end_run(self.owner)
+        except StateLost:
+            pass  # reported when it was lost
+        except StateError as error:
+            logger.error("Could not record the end of this run in the state: %s", error)
         self.store.close()
         self.lock.release()

@@ -27,7 +27,7 @@ from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from newscrawler.extensions.crawl_state import CrawlState
 from newscrawler.request_meta import LEAD_META_KEY
-from newscrawler.state import ArticleRecord, Emission, StateError
+from newscrawler.state import ArticleRecord, Emission, StateError, StateLost
 from newscrawler.text import fingerprint
 from newscrawler.urls import canonicalize_url
 
@@ -98,6 +98,9 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         key = canonicalize_url(lead.url)
         try:
             record = self.store.lookup([key]).get(key)
+        except StateLost:  # reported once by the state extension, which stops the run
+            self._stat("leads_dropped_state_lost")
+            return None
         except StateError as error:
             logger.error("State lookup failed, fetching %s anyway: %s", lead.url, error)
             return request
@@ -172,6 +175,9 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
                 crawled_at=crawled_at,
             )
             claimed = self.store.claim(self.state.owner, emission)
+        except StateLost:  # reported once by the state extension, which stops the run
+            self._stat("items_held_back")
+            return None
         except StateError as error:
             # Not emitted now, not recorded either: the next run fetches it again.
             logger.error("State unavailable, article held back: %s (%s)", adapter["url"], error)

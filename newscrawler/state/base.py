@@ -27,12 +27,17 @@ expiring leases, so that the claims of a machine that died free themselves.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
 
 class StateError(Exception):
     """The state store cannot be used (bad URL, unwritable file, newer schema, ...)."""
+
+
+class StateLost(StateError):
+    """A store on a server (Redis) lost its server mid-run, or the run its lease: every later
+    call fails; nothing more can be recorded in this run."""
 
 
 class RunLocked(StateError):
@@ -173,6 +178,12 @@ class StateStore(ABC):
     def end_run(self, owner: str) -> None:
         """A run ends, its files reported (in its summary): forget its publications. Backends
         with leases also stop its heartbeat."""
+        return None
+
+    def on_lost(self, callback: Callable[[StateError], None]) -> None:
+        """Backends on a server call `callback` once, from the thread of the failing call,
+        when the server is lost mid-run (the state extension then stops the run); a local
+        file is never lost, so the default does nothing."""
         return None
 
     def close(self) -> None:

@@ -1,0 +1,663 @@
+"""The state store several machines share: Redis (`redis://host:port/db`), via redis-py.
+
+Same operations and guarantees as the SQLite store (`newscrawler.state.base`), for runs that
+overlap: runs on several machines, or several runs on one machine with their own output
+folders, crawl the same spider against one Redis and never emit an article twice.
+
+- Every operation that decides something (claim, seal, finish, ...) is one Lua script: atomic
+  in Redis, one round trip, no read-then-write race between machines.
+- A run is alive while its lease key (`alive:<run>`) exists. `begin_run` sets it with a TTL
+  (`?lease=30` seconds) and a background thread renews it; a run that dies stops renewing, so
+  its unsealed claims free themselves when the lease expires (another run's claim takes them
+  over). On its own machine a run is known dead at once when its process is gone: the next
+  run there recovers its files without waiting for the lease. A run whose lease expired while
+  it lived (cut off from Redis longer than the TTL) can claim nothing more, and a file holding
+  articles another run has meanwhile claimed is not published.
+- Claims attached to a sealed publication never expire: the file that holds them exists on
+  the machine that wrote it, and only that machine's next run completes the publication.
+- Every call is one short round trip on the reactor thread (tens of microseconds against a
+  local server, see benchmarks/state_latency.py) with a socket timeout (`?socket_timeout=3`)
+  and one immediate retry (for a connection the server closed while idle). When the server
+  is gone, the store is *lost*: every later call fails at once with `StateLost`, and the
+  `on_lost` callback (the state extension) stops the run.
+
+Durability is Redis's: run it with `appendonly yes` (and `appendfsync always` to make each
+seal durable before the file is renamed). A Redis that loses writes makes the next runs emit
+some articles again (the state forgot them), never lose one.
+
+Keys, for spider `shz` and the default prefix: `newscrawler:state:shz:<name>` (`?key_prefix=`
+changes the prefix). Standalone Redis or a Sentinel-managed primary; not Redis Cluster (the
+scripts compute some key names).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from newscrawler.state import public_url
+from newscrawler.state.base import (
+    ArticleRecord,
+    Emission,
+    Publication,
+    StateError,
+    StateLost,
+    StateStore,
+)
+
+logger = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+DEFAULT_KEY_PREFIX = "newscrawler:state"
+DEFAULT_LEASE_SECONDS = 30.0
+DEFAULT_SOCKET_TIMEOUT = 3.0
+OUR_PARAMETERS = ("spider", "key_prefix", "lease")
+"""Query parameters of the state URL that are ours, not redis-py's."""
+
+
+# --- Lua scripts ------------------------------------------------------------------------------
+# Values: `claims` maps an article key to its holder, "r:<run>" (an unsealed claim of a run)
+# or "p:<publication id>" (sealed in that publication). A run's unsealed claims are the hash
+# `run:<run>` (item URL -> emission as JSON); a publication's are `pub:<id>:claims`.
+
+CLAIM = """
+-- KEYS: claims, run:<owner>, claimants, alive:<owner>
+-- ARGV: owner, alive key prefix, item_url, emission json, key...
+if redis.call('EXISTS', KEYS[4]) == 0 then return -1 end
+if redis.call('HEXISTS', KEYS[2], ARGV[3]) == 1 then return 0 end
+local me = 'r:' .. ARGV[1]
+for i = 5, #ARGV do
+  local holder = redis.call('HGET', KEYS[1], ARGV[i])
+  if holder then
+    if holder == me or string.sub(holder, 1, 2) ~= 'r:' then return 0 end
+    if redis.call('EXISTS', ARGV[2] .. string.sub(holder, 3)) == 1 then return 0 end
+    -- the holder's lease expired: its claim is free
+  end
+end
+for i = 5, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], me) end
+redis.call('HSET', KEYS[2], ARGV[3], ARGV[4])
+redis.call('SADD', KEYS[3], ARGV[1])
+return 1
+"""
+
+RELEASE = """
+-- KEYS: claims, run:<owner>, claimants   ARGV: owner
+local me = 'r:' .. ARGV[1]
+local entries = redis.call('HGETALL', KEYS[2])
+for i = 2, #entries, 2 do
+  for _, key in ipairs(cjson.decode(entries[i])['keys']) do
+    if redis.call('HGET', KEYS[1], key) == me then redis.call('HDEL', KEYS[1], key) end
+  end
+end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[1])
+return #entries / 2
+"""
+
+BEGIN_PUBLICATION = """
+-- KEYS: pub_seq, pubs   ARGV: owner, temp_path, final_path, publication key prefix
+local id = redis.call('INCR', KEYS[1])
+redis.call('HSET', ARGV[4] .. id, 'owner', ARGV[1], 'holder', ARGV[1], 'temp_path', ARGV[2],
+           'final_path', ARGV[3], 'sealed', '0', 'published', '0')
+redis.call('SADD', KEYS[2], id)
+return id
+"""
+
+SEAL = """
+-- KEYS: claims, run:<owner>, pub:<id>, pub:<id>:claims   ARGV: owner, id, item_url...
+-- All or nothing: a claim another run has taken over (this run's lease expired) fails the
+-- seal, so the file is not published.
+if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('no such publication') end
+local me = 'r:' .. ARGV[1]
+local tag = 'p:' .. ARGV[2]
+local found = {}
+for i = 3, #ARGV do
+  local emission = redis.call('HGET', KEYS[2], ARGV[i])
+  if emission then
+    local keys = cjson.decode(emission)['keys']
+    for _, key in ipairs(keys) do
+      if redis.call('HGET', KEYS[1], key) ~= me then return {-1, ARGV[i]} end
+    end
+    table.insert(found, {ARGV[i], emission, keys})
+  end
+end
+for _, entry in ipairs(found) do
+  for _, key in ipairs(entry[3]) do redis.call('HSET', KEYS[1], key, tag) end
+  redis.call('HSET', KEYS[4], entry[1], entry[2])
+  redis.call('HDEL', KEYS[2], entry[1])
+end
+redis.call('HSET', KEYS[3], 'sealed', '1')
+return {redis.call('HLEN', KEYS[4]), ''}
+"""
+
+FINISH = """
+-- KEYS: articles, claims, pub:<id>, pub:<id>:claims   ARGV: id, emitted_at
+if redis.call('EXISTS', KEYS[3]) == 0 then return redis.error_reply('no such publication') end
+if redis.call('HGET', KEYS[3], 'published') == '1' then return '{}' end
+local tag = 'p:' .. ARGV[1]
+local counts = {}
+local entries = redis.call('HGETALL', KEYS[4])
+for i = 2, #entries, 2 do
+  local e = cjson.decode(entries[i])
+  counts[e['kind']] = (counts[e['kind']] or 0) + 1
+  for _, key in ipairs(e['keys']) do
+    local first = ARGV[2]
+    local old = redis.call('HGET', KEYS[1], key)
+    if old then first = cjson.decode(old)[4] end
+    redis.call('HSET', KEYS[1], key, cjson.encode({e['fingerprint'], e['date_published'],
+               e['date_modified'], first, ARGV[2], e['crawled_at']}))
+    if redis.call('HGET', KEYS[2], key) == tag then redis.call('HDEL', KEYS[2], key) end
+  end
+end
+redis.call('DEL', KEYS[4])
+redis.call('HSET', KEYS[3], 'published', '1')
+return cjson.encode(counts)
+"""
+
+ABANDON = """
+-- KEYS: claims, pub:<id>, pub:<id>:claims, pubs   ARGV: id
+local tag = 'p:' .. ARGV[1]
+local entries = redis.call('HGETALL', KEYS[3])
+for i = 2, #entries, 2 do
+  for _, key in ipairs(cjson.decode(entries[i])['keys']) do
+    if redis.call('HGET', KEYS[1], key) == tag then redis.call('HDEL', KEYS[1], key) end
+  end
+end
+redis.call('DEL', KEYS[2], KEYS[3])
+redis.call('SREM', KEYS[4], ARGV[1])
+return 1
+"""
+
+NOTE_UNCHANGED = """
+-- KEYS: articles   ARGV: record json, checked_at, key...
+for i = 3, #ARGV do
+  local old = redis.call('HGET', KEYS[1], ARGV[i])
+  local record = cjson.decode(old or ARGV[1])
+  record[6] = ARGV[2]
+  redis.call('HSET', KEYS[1], ARGV[i], cjson.encode(record))
+end
+return 1
+"""
+
+TAKE_OVER = """
+-- KEYS: pub:<id>   ARGV: expected holder, new holder, '1' to become its owner too
+if redis.call('HGET', KEYS[1], 'holder') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[1], 'holder', ARGV[2])
+if ARGV[3] == '1' then redis.call('HSET', KEYS[1], 'owner', ARGV[2]) end
+return 1
+"""
+
+BEGIN_RUN = """
+-- KEYS: alive:<owner>, last_run_started   ARGV: started_at, lease milliseconds
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+local last = redis.call('GET', KEYS[2])
+if not last or last < ARGV[1] then redis.call('SET', KEYS[2], ARGV[1]) end
+return 1
+"""
+
+
+# --- URLs -------------------------------------------------------------------------------------
+
+
+def split_state_url(url: str) -> tuple[str, dict[str, str]]:
+    """The URL for redis-py (our query parameters removed) and our parameters."""
+    base, _, query = url.split("#", 1)[0].partition("?")
+    ours: dict[str, str] = {}
+    theirs: list[tuple[str, str]] = []
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name in OUR_PARAMETERS:
+            ours[name] = value
+        else:
+            theirs.append((name, value))
+    # (text, not urlunsplit: that turns unix:///path into unix:/path)
+    return (f"{base}?{urlencode(theirs)}" if theirs else base), ours
+
+
+def run_host(owner: str) -> str:
+    return owner.split(":", 1)[0]
+
+
+def run_pid(owner: str) -> int | None:
+    parts = owner.split(":")
+    return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else None
+
+
+def process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def record_from_json(key: str, value: str) -> ArticleRecord:
+    fingerprint, published, modified, first, last, checked = json.loads(value)
+    return ArticleRecord(key, fingerprint, published, modified, first, last, checked)
+
+
+def emission_json(emission: Emission) -> str:
+    return json.dumps(
+        {
+            "keys": list(dict.fromkeys(emission.keys)),
+            "kind": emission.kind,
+            "fingerprint": emission.fingerprint,
+            "date_published": emission.date_published,
+            "date_modified": emission.date_modified,
+            "crawled_at": emission.crawled_at,
+        },
+        separators=(",", ":"),
+    )
+
+
+# --- The store --------------------------------------------------------------------------------
+
+
+class RedisState(StateStore):
+    """One spider's state in a Redis database shared by machines and runs.
+
+    URL: `redis://[:password@]host:port/db?spider=<name>` (`rediss://` for TLS, `unix://` for
+    a socket); `state_url` adds `spider=`. Optional: `key_prefix=`, `lease=` (seconds), and
+    any redis-py connection parameter (`socket_timeout=`, ...)."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.public_url = public_url(url)
+        client_url, ours = split_state_url(url)
+        spider = ours.get("spider")
+        if not spider:
+            raise StateError(f"the Redis state URL names no spider (?spider=): {self.public_url}")
+        try:
+            self.lease = float(ours.get("lease", DEFAULT_LEASE_SECONDS))
+        except ValueError:
+            raise StateError(f"lease must be a number of seconds in {self.public_url}") from None
+        if self.lease < 1:
+            raise StateError(f"lease must be at least 1 second in {self.public_url}")
+        self.prefix = f"{ours.get('key_prefix') or DEFAULT_KEY_PREFIX}:{spider}:"
+        self.host = socket.gethostname()
+        self._lost: StateLost | None = None
+        self._lost_reported = False
+        self._on_lost: Callable[[StateError], None] | None = None
+        self._heartbeat: _Heartbeat | None = None
+        self._started_owners: set[str] = set()
+        try:
+            self._client = self._connect(client_url)
+            self._client.ping()
+            self._client.set(self._k("schema"), SCHEMA_VERSION, nx=True)
+            version = int(self._client.get(self._k("schema")) or SCHEMA_VERSION)
+        except (redis.RedisError, ValueError) as error:
+            raise StateError(f"cannot use the Redis state {self.public_url}: {error}") from error
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"the Redis state {self.public_url} was written by a newer newscrawler"
+                f" (schema {version})"
+            )
+        register = self._client.register_script
+        self._lua_claim = register(CLAIM)
+        self._lua_release = register(RELEASE)
+        self._lua_begin_publication = register(BEGIN_PUBLICATION)
+        self._lua_seal = register(SEAL)
+        self._lua_finish = register(FINISH)
+        self._lua_abandon = register(ABANDON)
+        self._lua_note_unchanged = register(NOTE_UNCHANGED)
+        self._lua_take_over = register(TAKE_OVER)
+        self._lua_begin_run = register(BEGIN_RUN)
+
+    @staticmethod
+    def _connect(client_url: str) -> redis.Redis:
+        options: dict[str, Any] = {
+            "socket_timeout": DEFAULT_SOCKET_TIMEOUT,
+            "socket_connect_timeout": DEFAULT_SOCKET_TIMEOUT,
+            # One immediate retry, for a pooled connection the server closed while idle; a
+            # server that is gone fails the call at once (redis-py's default retries for
+            # seconds, blocking the crawl).
+            "retry": Retry(NoBackoff(), 1),
+            "decode_responses": True,
+            "client_name": "newscrawler-state",
+        }
+        try:
+            return redis.Redis.from_url(client_url, **options)
+        except ValueError as error:
+            raise StateError(f"bad Redis state URL: {error}") from error
+
+    def _k(self, *names: str) -> str:
+        return self.prefix + ":".join(names)
+
+    # --- Failures -----------------------------------------------------------------------------
+
+    def on_lost(self, callback: Callable[[StateError], None]) -> None:
+        self._on_lost = callback
+
+    def _call(self, what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Run one Redis call; a connection failure loses the store for the rest of the run."""
+        if self._lost is not None:
+            raise self._report_lost()
+        try:
+            return function(*args, **kwargs)
+        except (redis.ConnectionError, redis.TimeoutError) as error:
+            self._lose(f"Redis state {self.public_url} unreachable ({what}): {error}")
+            raise self._report_lost() from error
+        except redis.RedisError as error:
+            raise StateError(f"Redis state error ({what}): {error}") from error
+
+    def _lose(self, message: str) -> None:
+        """The store is lost (also called from the heartbeat thread: the next call on the
+        reactor thread reports it)."""
+        if self._lost is None:
+            self._lost = StateLost(message)
+
+    def _report_lost(self) -> StateLost:
+        """Tell `on_lost` once; a fresh exception to raise (raising the stored one again and
+        again would grow its traceback)."""
+        assert self._lost is not None
+        if not self._lost_reported:
+            self._lost_reported = True
+            if self._on_lost is not None:
+                self._on_lost(self._lost)
+        return StateLost(str(self._lost))
+
+    # --- Liveness of runs ---------------------------------------------------------------------
+
+    def _alive(self, owners: Iterable[str]) -> dict[str, bool]:
+        """Whether each run is alive: its lease exists and, on this machine, its process."""
+        owners = list(dict.fromkeys(owners))
+        if not owners:
+            return {}
+        pipe = self._client.pipeline(transaction=False)
+        for owner in owners:
+            pipe.exists(self._k("alive", owner))
+        leases = self._call("liveness", pipe.execute)
+        alive = {}
+        for owner, lease in zip(owners, leases, strict=True):
+            alive[owner] = bool(lease) and self._process_may_live(owner)
+        return alive
+
+    def _process_may_live(self, owner: str) -> bool:
+        if run_host(owner) != self.host or owner in self._started_owners:
+            return True
+        pid = run_pid(owner)
+        if pid is None:
+            return True
+        # Our own pid in another run's id: that earlier process is gone.
+        return pid != os.getpid() and process_exists(pid)
+
+    def _forget_dead(self, owners: Iterable[str]) -> None:
+        """Drop the leases of runs of this machine known dead, so claims see them dead too."""
+        keys = [self._k("alive", owner) for owner in owners]
+        if keys:
+            self._call("forget dead runs", self._client.delete, *keys)
+
+    # --- Articles -----------------------------------------------------------------------------
+
+    def lookup(self, keys: Iterable[str]) -> dict[str, ArticleRecord]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        values = self._call("lookup", self._client.hmget, self._k("articles"), wanted)
+        return {
+            key: record_from_json(key, value)
+            for key, value in zip(wanted, values, strict=True)
+            if value is not None
+        }
+
+    def note_unchanged(self, keys: Iterable[str], record: ArticleRecord, checked_at: str) -> None:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return
+        template = json.dumps(
+            [record.fingerprint, record.date_published, record.date_modified,
+             record.first_emitted, record.last_emitted, record.last_checked],
+            separators=(",", ":"),
+        )  # fmt: skip
+        self._call(
+            "note unchanged",
+            self._lua_note_unchanged,
+            keys=[self._k("articles")],
+            args=[template, checked_at, *wanted],
+        )
+
+    # --- Claims -------------------------------------------------------------------------------
+
+    def claim(self, owner: str, emission: Emission) -> bool:
+        keys = list(dict.fromkeys(emission.keys))
+        result = self._call(
+            "claim",
+            self._lua_claim,
+            keys=[self._k("claims"), self._k("run", owner), self._k("claimants"),
+                  self._k("alive", owner)],
+            args=[owner, self._k("alive", ""), emission.item_url, emission_json(emission), *keys],
+        )  # fmt: skip
+        if result == -1:
+            if owner not in self._started_owners:
+                raise StateError(f"run {owner} claims before begin_run")
+            self._lose(f"the lease of run {owner} expired: it may claim nothing more")
+            raise self._report_lost()
+        return bool(result)
+
+    def _release_run(self, owner: str) -> int:
+        released = self._call(
+            "release claims",
+            self._lua_release,
+            keys=[self._k("claims"), self._k("run", owner), self._k("claimants")],
+            args=[owner],
+        )
+        return int(released)
+
+    def release_claims(self, owner: str) -> int:
+        return self._release_run(owner)
+
+    def release_orphaned_claims(self, owner: str) -> int:
+        claimants = self._call("claimants", self._client.smembers, self._k("claimants"))
+        alive = self._alive(o for o in claimants if o != owner)
+        dead = [o for o, live in alive.items() if not live]
+        self._forget_dead(o for o in dead if run_host(o) == self.host)
+        return sum(self._release_run(o) for o in dead)
+
+    # --- Publications -------------------------------------------------------------------------
+
+    def begin_publication(self, owner: str, temp_path: str, final_path: str) -> int:
+        publication = self._call(
+            "begin publication",
+            self._lua_begin_publication,
+            keys=[self._k("pub_seq"), self._k("pubs")],
+            args=[owner, temp_path, final_path, self._k("pub", "")],
+        )
+        return int(publication)
+
+    def seal_publication(self, publication_id: int, item_urls: Collection[str]) -> int:
+        pub = self._k("pub", str(publication_id))
+        owner = self._call("seal", self._client.hget, pub, "owner")
+        if owner is None:
+            raise StateError(f"no publication {publication_id} in {self.public_url}")
+        attached, lost_url = self._call(
+            "seal",
+            self._lua_seal,
+            keys=[self._k("claims"), self._k("run", owner), pub, pub + ":claims"],
+            args=[owner, publication_id, *set(item_urls)],
+        )
+        if int(attached) < 0:
+            raise StateError(
+                f"run {owner} lost its claim on {lost_url} to another run (its lease expired):"
+                " the file is not published, its articles come again in a later run"
+            )
+        return int(attached)
+
+    def finish_publication(self, publication_id: int, emitted_at: str) -> dict[str, int]:
+        pub = self._k("pub", str(publication_id))
+        counts = self._call(
+            "finish",
+            self._lua_finish,
+            keys=[self._k("articles"), self._k("claims"), pub, pub + ":claims"],
+            args=[publication_id, emitted_at],
+        )
+        return {str(kind): int(n) for kind, n in json.loads(counts).items()}
+
+    def abandon_publication(self, publication_id: int) -> None:
+        pub = self._k("pub", str(publication_id))
+        self._call(
+            "abandon",
+            self._lua_abandon,
+            keys=[self._k("claims"), pub, pub + ":claims", self._k("pubs")],
+            args=[publication_id],
+        )
+
+    def _publications(self) -> list[tuple[int, dict[str, str]]]:
+        ids = sorted(int(i) for i in self._call("publications", self._client.smembers,
+                                                  self._k("pubs")))  # fmt: skip
+        pipe = self._client.pipeline(transaction=False)
+        for publication in ids:
+            pipe.hgetall(self._k("pub", str(publication)))
+        rows = self._call("publications", pipe.execute)
+        return [(i, row) for i, row in zip(ids, rows, strict=True) if row]
+
+    def _take_over(self, publication_id: int, holder: str, owner: str, *, own: bool) -> bool:
+        taken = self._call(
+            "take over",
+            self._lua_take_over,
+            keys=[self._k("pub", str(publication_id))],
+            args=[holder, owner, "1" if own else "0"],
+        )
+        return bool(taken)
+
+    def orphaned_publications(self, owner: str) -> list[Publication]:
+        rows = [
+            (i, row)
+            for i, row in self._publications()
+            if row.get("published") != "1"
+            and row["holder"] != owner
+            and run_host(row["holder"]) == self.host
+        ]
+        alive = self._alive(row["holder"] for _, row in rows)
+        orphans = []
+        for publication, row in rows:
+            # Taken over atomically: two runs of this machine recovering at once (with their
+            # own output folders) never both complete one publication.
+            if not alive[row["holder"]] and self._take_over(
+                publication, row["holder"], owner, own=False
+            ):
+                orphans.append(
+                    Publication(publication, row["owner"], row["temp_path"],
+                                row["final_path"], row.get("sealed") == "1")
+                )  # fmt: skip
+        return orphans
+
+    def take_unreported_files(self, owner: str) -> list[str]:
+        rows = [
+            (i, row)
+            for i, row in self._publications()
+            if row.get("published") == "1"
+            and row["owner"] != owner
+            and run_host(row["owner"]) == self.host
+        ]
+        alive = self._alive([row["owner"] for _, row in rows] + [row["holder"] for _, row in rows])
+        files = []
+        for publication, row in rows:
+            holder = row["holder"]
+            if alive[row["owner"]] or (holder != owner and alive[holder]):
+                continue
+            if self._take_over(publication, holder, owner, own=True):
+                files.append(row["final_path"])
+        return list(dict.fromkeys(files))
+
+    # --- Runs ---------------------------------------------------------------------------------
+
+    def last_run_started(self) -> str | None:
+        started = self._call("last run", self._client.get, self._k("last_run_started"))
+        return str(started) if started else None
+
+    def begin_run(self, owner: str, started_at: str) -> None:
+        self._call(
+            "begin run",
+            self._lua_begin_run,
+            keys=[self._k("alive", owner), self._k("last_run_started")],
+            args=[started_at, int(self.lease * 1000)],
+        )
+        self._started_owners.add(owner)
+        if self._heartbeat is None:
+            self._heartbeat = _Heartbeat(self, owner)
+            self._heartbeat.start()
+
+    def end_run(self, owner: str) -> None:
+        self._stop_heartbeat()
+        done = [
+            i for i, row in self._publications()
+            if row["owner"] == owner and row.get("published") == "1"
+        ]  # fmt: skip
+        pipe = self._client.pipeline(transaction=True)
+        for publication in done:
+            pipe.delete(self._k("pub", str(publication)))
+            pipe.srem(self._k("pubs"), publication)
+        pipe.delete(self._k("alive", owner))
+        self._call("end run", pipe.execute)
+        self._started_owners.discard(owner)
+
+    def _stop_heartbeat(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+            self._heartbeat = None
+
+    def close(self) -> None:
+        self._stop_heartbeat()
+        self._client.close()
+
+
+class _Heartbeat(threading.Thread):
+    """Renews a run's lease every third of its TTL, off the reactor thread (a busy reactor
+    must not make a live run look dead). A lease found expired loses the store."""
+
+    def __init__(self, store: RedisState, owner: str):
+        super().__init__(name=f"newscrawler-lease-{owner}", daemon=True)
+        self.store = store
+        self.key = store._k("alive", owner)
+        self.owner = owner
+        self.lease_ms = int(store.lease * 1000)
+        self.interval = store.lease / 3
+        self._stopped = threading.Event()
+        # A connection of its own: redis-py clients are thread-safe, but the reactor thread's
+        # calls should not wait behind a renewal.
+        pool = store._client.connection_pool
+        self.client = redis.Redis(connection_pool=redis.ConnectionPool(
+            connection_class=pool.connection_class, **pool.connection_kwargs))  # fmt: skip
+
+    def run(self) -> None:
+        try:
+            self._renew_until_stopped()
+        except Exception as error:  # a bug: without renewals the run must not go on claiming
+            logger.exception("State: the lease renewal of run %s failed", self.owner)
+            self.store._lose(f"the lease renewal of run {self.owner} failed: {error!r}")
+        finally:
+            self.client.close()
+
+    def _renew_until_stopped(self) -> None:
+        renewed = time.monotonic()
+        while not self._stopped.wait(self.interval):
+            try:
+                if not self.client.set(self.key, "1", xx=True, px=self.lease_ms):
+                    self._expired(f"the lease of run {self.owner} expired")
+                    return
+                renewed = time.monotonic()
+            except redis.RedisError as error:
+                if time.monotonic() - renewed > self.store.lease:
+                    self._expired(f"the lease of run {self.owner} lapsed ({error})")
+                    return
+
+    def _expired(self, message: str) -> None:
+        logger.error("State: %s; this run can record nothing more", message)
+        self.store._lose(message)
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self.is_alive() and threading.current_thread() is not self:
+            self.join(timeout=self.store.lease)
