@@ -56,6 +56,11 @@ NEWSCRAWLER_EXTRACT_MAX_TAGS = 100_000
 # their Content-Type header before the body is downloaded.
 DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.html_only.HtmlOnlyMiddleware"] = 60
 
+# --- Extraction workers (newscrawler/workers.py) --------------------------------------------
+# Articles are extracted in this many worker processes, off the crawl's event loop. Unset: one
+# per CPU the crawl may use. 0: inline in the crawl process (for debuggers and profilers).
+NEWSCRAWLER_EXTRACT_WORKERS = None
+
 # --- Output ---------------------------------------------------------------------------------
 _cfg = closest_scrapy_cfg()
 NEWSCRAWLER_OUTPUT_DIR = str((Path(_cfg).parent if _cfg else Path.cwd()) / "output")

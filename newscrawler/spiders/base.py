@@ -35,7 +35,7 @@ from newscrawler.discovery import (
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
 from newscrawler.page_checks import count_tags, looks_binary, media_type
 from newscrawler.urls import host_of, replace_origin, strip_tracking
-from newscrawler.workers import ExtractionWorkers
+from newscrawler.workers import ExtractionCrashed, ExtractionWorkers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -344,6 +344,10 @@ class NewsSpider(scrapy.Spider):
                 declared_encoding=declared,
                 crawled_at=crawled_at,
             )
+        except ExtractionCrashed as error:  # a crash in C code, out of memory, a kill
+            logger.warning("Extraction worker died on this page (%s): %s", error, response.url)
+            self._stat("articles_failed/extraction_crashed")
+            return
         except Exception as error:  # one page the extractor cannot handle costs that page
             logger.warning("Extraction failed (%r): %s", error, response.url)
             logger.debug("Extraction traceback for %s", response.url, exc_info=True)
