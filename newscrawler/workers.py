@@ -193,8 +193,8 @@ def _worker_context() -> BaseContext:
 
 
 def _deaths(pool: ProcessPoolExecutor) -> str:
-    """"pid 4242: SIGKILL" for each worker of a broken pool that died by itself (the pool
-    terminates the others with SIGTERM)."""
+    """How the workers of a broken pool died, e.g. "pid 4242: SIGKILL" (the pool itself ends
+    the others with SIGTERM: not listed)."""
     processes = getattr(pool, "_processes", None) or {}  # no public accessor
     deaths = []
     for pid, process in sorted(processes.items()):
