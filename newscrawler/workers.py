@@ -16,6 +16,9 @@ are forked from it, so one starts (and restarts after a crash) in milliseconds, 
 modules already imported and shared copy-on-write. Spawn would start each worker as a new
 interpreter importing everything again.
 
+As with spawn, each worker imports the crawl's main script again: a script that starts a crawl
+itself (`CrawlerProcess`) must do so under `if __name__ == "__main__":`.
+
 A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool: every page
 in the pool fails with `BrokenProcessPool`. The pool is restarted and each of those pages is
 retried once, alone in the pool: the page that kills its worker again is the culprit and is
@@ -30,6 +33,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sys
 from collections.abc import AsyncIterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -183,10 +187,21 @@ def _worker_context() -> BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    # Imported once by the fork server, shared by the workers forked from it. Without effect
-    # if the fork server already runs (started by other code in this process).
-    context.set_forkserver_preload([__name__])
+    # Without effect if the fork server already runs (started by other code in this process).
+    context.set_forkserver_preload(_preload_modules())
     return context
+
+
+def _preload_modules() -> list[str]:
+    """What the fork server imports once, shared by the workers forked from it: the extractor,
+    and Scrapy when the crawl runs from a script (the `scrapy` command). multiprocessing runs
+    that script again in every worker (as `__mp_main__`, `python -m scrapy` excepted); with
+    Scrapy preloaded its imports cost nothing there (25 MB less per worker)."""
+    modules = [__name__]
+    main = sys.modules.get("__main__")
+    if getattr(main, "__spec__", None) is None and getattr(main, "__file__", None):
+        modules.append("scrapy.cmdline")
+    return modules
 
 
 # --- In the crawl process -----------------------------------------------------------------------
