@@ -31,9 +31,7 @@ class BaselineSpider(SitemapSpider):
         if self.mode == "fetch":
             yield {"url": response.url, "bytes": len(response.body)}
             return
-        document = trafilatura.bare_extraction(
-            response.text, url=response.url, with_metadata=True
-        )
+        document = trafilatura.bare_extraction(response.text, url=response.url, with_metadata=True)
         if document is not None:
             yield {
                 "url": response.url,
