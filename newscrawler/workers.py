@@ -2,11 +2,17 @@
 
 Extraction is CPU-bound (10 to 20 ms for a real article page). Run in the crawl process it
 blocks the reactor: no download progresses while a page is extracted. `ExtractionWorkers`
-runs it in a pool of worker processes, one per CPU this process may use (setting
+runs it in worker processes, one per CPU this process may use (setting
 `NEWSCRAWLER_EXTRACT_WORKERS`; 0 runs it inline, for debugging), started when the spider opens
-and shut down when it closes. Spiders await `ExtractionWorkers.extract(...)`, so Scrapy's own
+and stopped when it closes. Spiders await `ExtractionWorkers.extract(...)`, so Scrapy's own
 limits on responses in progress (`SCRAPER_SLOT_MAX_ACTIVE_SIZE`, `CONCURRENT_REQUESTS`) bound
 the pages waiting for a worker, and with them memory.
+
+Each worker is connected to the crawl process by a socket pair that the event loop reads and
+writes itself (asyncio streams): no helper threads in the crawl process, whose CPU time the
+workers need (concurrent.futures.ProcessPoolExecutor runs two threads there and cost about
+0.3 ms of its CPU per page, see benchmarks/crawl_throughput.py). A worker has at most
+`PAGES_PER_WORKER` pages: one it extracts, one waiting, so it never waits for the event loop.
 
 Start method: forkserver (spawn where there is none). Forking the crawl process itself would
 copy a process that runs an event loop and threads: a lock another thread holds stays locked
@@ -14,36 +20,37 @@ in the child forever, and the child shares the crawl's sockets and event-loop de
 fork server is a fresh single-threaded interpreter that imports the extractor once; workers
 are forked from it, so one starts (and restarts after a crash) in milliseconds, with the
 modules already imported and shared copy-on-write. Spawn would start each worker as a new
-interpreter importing everything again.
+interpreter importing everything again. As with spawn, each worker imports the crawl's main
+script again: a script that starts a crawl itself (`CrawlerProcess`) must do so under
+`if __name__ == "__main__":`.
 
-As with spawn, each worker imports the crawl's main script again: a script that starts a crawl
-itself (`CrawlerProcess`) must do so under `if __name__ == "__main__":`.
-
-A worker that dies (killed, out of memory, a crash in C code) breaks the whole pool: every page
-in the pool fails with `BrokenProcessPool`. The pool is restarted and each of those pages is
-retried once, alone in the pool: the page that kills its worker again is the culprit and is
-given up (`ExtractionCrashed`), the others are extracted.
+A worker that dies (killed, out of memory, a crash in C code) is replaced. The page it was
+extracting is retried once; the page that kills a worker again is given up
+(`ExtractionCrashed`). Pages it had not begun go to a worker again, not counted as a try.
+Workers ignore Ctrl-C: the crawl process stops them when Scrapy has finished its pages.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
+import socket
+import struct
 import sys
-from collections.abc import AsyncIterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections import deque
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from newscrawler.extract import ExtractedPage, extract_page
 
 if TYPE_CHECKING:
-    from multiprocessing.context import BaseContext
+    from multiprocessing.context import ForkServerContext, SpawnContext
+    from multiprocessing.process import BaseProcess
 
     from scrapy.crawler import Crawler
     from scrapy.settings import BaseSettings
@@ -52,17 +59,22 @@ if TYPE_CHECKING:
 WORKERS_SETTING = "NEWSCRAWLER_EXTRACT_WORKERS"
 
 PAGES_PER_WORKER = 2
-"""Pages handed to the pool per worker: one being extracted and one ready, so that a worker
-never waits for the event loop. The others wait in their callbacks: a crash fails only the
-pages in the pool."""
+"""Pages sent to a worker at a time: one it extracts and one waiting, so that it never waits
+for the event loop. The others wait in their callbacks."""
 
 MAX_RESTARTS_WITHOUT_PROGRESS = 10
-"""Pool restarts in a row without one page extracted: the workers cannot run at all (a broken
+"""Workers replaced in a row without one page extracted: they cannot run at all (a broken
 installation), and the spider is closed rather than losing every page slowly."""
+
+STOP_TIMEOUT = 10.0
+"""Seconds a worker gets to finish its page when the spider closes; then it is killed."""
 
 CRASH_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_CRASH"
 """Test hook: a worker process extracting a URL that contains this environment variable's
 value kills itself (SIGKILL), as a crash in C code would. Unset in normal runs."""
+
+_FRAME_HEADER = struct.Struct("!Q")
+"""Messages between the crawl process and a worker: their length, then a pickle."""
 
 _WARM_UP_PAGE = (
     "<html lang='de'><head><title>Probe | Zeitung</title>"
@@ -151,16 +163,49 @@ class _LogCollector(logging.Handler):
 
 _collector = _LogCollector(logging.WARNING)
 
+Outcome = tuple[ExtractedPage | ExtractionError, list[logging.LogRecord]]
 
-def _start_worker(log_level: int) -> None:
-    """Initializer of a worker process: log capture at the crawl's level, then one extraction,
-    so that the first real page finds every lazily built cache ready."""
+
+def _serve(connection: socket.socket, log_level: int) -> None:
+    """A worker process: extracts the pages the crawl process sends, one after the other, and
+    exits when the crawl process closes the connection (or exits itself)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the crawl process
     _collector.setLevel(log_level)
     root = logging.getLogger()
     root.handlers = [_collector]
     root.setLevel(log_level)
+    # One extraction first: the first real page finds every lazily built cache ready.
     extract(_WARM_UP_PAGE, "https://www.example.de/probe-1234567.html", "utf-8", _now())
     _collector.take()
+    with connection:
+        while (message := _receive(connection)) is not None:
+            outcome = _extract_in_worker(*pickle.loads(message))
+            try:
+                _send(connection, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
+            except OSError:  # the crawl process is gone
+                return
+
+
+def _receive(connection: socket.socket) -> bytearray | None:
+    header = _read_exactly(connection, _FRAME_HEADER.size)
+    if header is None:
+        return None
+    return _read_exactly(connection, _FRAME_HEADER.unpack(header)[0])
+
+
+def _read_exactly(connection: socket.socket, size: int) -> bytearray | None:
+    buffer = bytearray(size)
+    view, received = memoryview(buffer), 0
+    while received < size:
+        count = connection.recv_into(view[received:])
+        if count == 0:
+            return None  # closed
+        received += count
+    return buffer
+
+
+def _send(connection: socket.socket, message: bytes) -> None:
+    connection.sendall(_FRAME_HEADER.pack(len(message)) + message)
 
 
 def _now() -> datetime:
@@ -169,8 +214,8 @@ def _now() -> datetime:
 
 def _extract_in_worker(
     body: bytes, url: str, declared_encoding: str | None, crawled_at: datetime
-) -> tuple[ExtractedPage | ExtractionError, list[logging.LogRecord]]:
-    """The task a worker runs for one page: the page (or the error) and the page's log."""
+) -> Outcome:
+    """One page in a worker: the page (or the error) and the page's log records."""
     crash_marker = os.environ.get(CRASH_TEST_ENV)
     if crash_marker and crash_marker in url:
         os.kill(os.getpid(), signal.SIGKILL)
@@ -183,7 +228,7 @@ def _extract_in_worker(
     return outcome, _collector.take()
 
 
-def _worker_context() -> BaseContext:
+def _worker_context() -> ForkServerContext | SpawnContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -207,18 +252,44 @@ def _preload_modules() -> list[str]:
 # --- In the crawl process -----------------------------------------------------------------------
 
 
-def _deaths(pool: ProcessPoolExecutor) -> str:
-    """How the workers of a broken pool died, e.g. "pid 4242: SIGKILL" (the pool itself ends
-    the others with SIGTERM: not listed)."""
-    processes = getattr(pool, "_processes", None) or {}  # no public accessor
-    deaths = []
-    for pid, process in sorted(processes.items()):
-        code = process.exitcode
-        if code is None or code == -signal.SIGTERM:
-            continue
-        cause = signal.Signals(-code).name if code < 0 else f"exit code {code}"
-        deaths.append(f"pid {pid}: {cause}")
-    return ", ".join(deaths) or "cause unknown"
+class _WorkerDied(Exception):
+    def __init__(self, *, started: bool) -> None:
+        super().__init__("extraction worker died")
+        self.started = started
+        """Whether the worker had begun this page (the first one it had)."""
+
+
+@dataclass(eq=False)
+class _Worker:
+    """A worker process and the crawl process's end of its connection. Pages go out and
+    results come back in order: `pending` are the futures of the pages sent."""
+
+    process: BaseProcess
+    reader: asyncio.StreamReader
+    writer: asyncio.StreamWriter
+    pending: deque[asyncio.Future[bytes]] = field(default_factory=deque)
+    alive: bool = True
+    reading: asyncio.Task[None] | None = None
+
+    def send(self, message: bytes) -> asyncio.Future[bytes]:
+        future = asyncio.get_running_loop().create_future()
+        self.pending.append(future)
+        # No drain(): at most PAGES_PER_WORKER pages are buffered per worker.
+        self.writer.write(_FRAME_HEADER.pack(len(message)))
+        self.writer.write(message)
+        return future
+
+
+def _describe_exit(process: BaseProcess) -> str:
+    """How a worker ended, e.g. "pid 4242: SIGKILL" or "pid 4242: exit code 1"."""
+    code = process.exitcode
+    if code is None:
+        cause = "still running"
+    elif code < 0:
+        cause = signal.Signals(-code).name
+    else:
+        cause = f"exit code {code}"
+    return f"pid {process.pid}: {cause}"
 
 
 def _log_level(settings: BaseSettings) -> int:
@@ -231,7 +302,7 @@ def _log_level(settings: BaseSettings) -> int:
 
 
 class ExtractionWorkers:
-    """Runs `extract` for a crawl: in a pool of `workers` processes, or inline when 0."""
+    """Runs `extract` for a crawl: in `workers` worker processes, or inline when 0."""
 
     def __init__(
         self,
@@ -243,12 +314,13 @@ class ExtractionWorkers:
         self.workers = workers
         self._log_level = log_level
         self._crawler = crawler
-        self._pool: ProcessPoolExecutor | None = None
+        self._pool: list[_Worker] = []
+        self._context: ForkServerContext | SpawnContext | None = None
         self._slots: asyncio.Semaphore | None = None
-        self._alone = asyncio.Lock()
+        self._worker_ready: asyncio.Event | None = None
         self._restarts_without_progress = 0
-        self._start_method = ""
-        self._closing: asyncio.Future[None] | None = None
+        self._failed = False  # the workers keep dying: no more replacements
+        self._closing_spider: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -265,14 +337,13 @@ class ExtractionWorkers:
 
     @property
     def worker_pids(self) -> list[int]:
-        """Process ids of the pool's workers (none when extraction runs inline)."""
-        # ProcessPoolExecutor has no public accessor for its processes.
-        return sorted(getattr(self._pool, "_processes", None) or ())
+        """Process ids of the running workers (none when extraction runs inline)."""
+        return [w.process.pid for w in self._pool if w.alive and w.process.pid is not None]
 
     # --- Lifecycle ----------------------------------------------------------------------------
 
-    def open(self) -> None:
-        """Start the pool (signal `spider_opened`)."""
+    async def open(self) -> None:
+        """Start the workers (signal `spider_opened`)."""
         from scrapy.utils.asyncio import is_asyncio_available  # noqa: PLC0415
 
         if self.workers and not is_asyncio_available():
@@ -286,49 +357,98 @@ class ExtractionWorkers:
         if not self.workers:
             logger.info("Extraction runs inline in the crawl process (%s=0)", WORKERS_SETTING)
             return
+        self._context = _worker_context()
         self._slots = asyncio.Semaphore(self.workers * PAGES_PER_WORKER)
-        self._pool = self._start_pool()
+        self._worker_ready = asyncio.Event()
+        for _ in range(self.workers):
+            self._pool.append(await self._start_worker())
         logger.info(
-            "Extraction runs in %d worker processes (%s start method)",
+            "Extraction runs in %d worker processes (%s start method, pids %s)",
             self.workers,
-            self._start_method,
+            self._context.get_start_method(),
+            ", ".join(map(str, self.worker_pids)),
         )
 
     async def close(self) -> None:
-        """Shut the pool down and wait for its processes to exit (signal `spider_closed`)."""
-        pool, self._pool = self._pool, None
-        if pool is None:
+        """Stop the workers, each after its current page (signal `spider_closed`)."""
+        pool, self._pool = self._pool, []
+        if not pool:
             return
-        pids = sorted(getattr(pool, "_processes", None) or ())
-        await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
-        logger.info("Extraction workers shut down (pids %s)", ", ".join(map(str, pids)) or "-")
+        for worker in pool:
+            worker.alive = False
+            if not worker.writer.is_closing():
+                worker.writer.write_eof()  # the worker exits when it reads to the end
+        for worker in pool:
+            await asyncio.to_thread(worker.process.join, STOP_TIMEOUT)
+            if worker.process.exitcode is None:
+                logger.warning("Extraction worker pid %s did not stop; killed", worker.process.pid)
+                worker.process.kill()
+                await asyncio.to_thread(worker.process.join)
+            worker.writer.close()
+            if worker.reading is not None:
+                await worker.reading
+            for future in worker.pending:  # only if a page was abandoned mid-way
+                if not future.done():
+                    future.set_exception(_WorkerDied(started=False))
+        pids = ", ".join(str(w.process.pid) for w in pool)
+        logger.info("Extraction workers stopped (pids %s)", pids)
 
-    def _start_pool(self) -> ProcessPoolExecutor:
-        context = _worker_context()
-        self._start_method = context.get_start_method()
-        pool = ProcessPoolExecutor(
-            self.workers,
-            mp_context=context,
-            initializer=_start_worker,
-            initargs=(self._log_level,),
+    async def _start_worker(self) -> _Worker:
+        assert self._context is not None
+        ours, theirs = socket.socketpair()
+        process = self._context.Process(
+            target=_serve,
+            args=(theirs, self._log_level),
+            name="newscrawler-extraction",
+            daemon=True,  # ended by multiprocessing if the crawl process exits without close()
         )
-        pool.submit(os.getpid)  # starts the workers now rather than with the first page
-        return pool
+        process.start()
+        theirs.close()
+        reader, writer = await asyncio.open_unix_connection(sock=ours)
+        worker = _Worker(process, reader, writer)
+        worker.reading = asyncio.ensure_future(self._read_results(worker))
+        assert self._worker_ready is not None
+        self._worker_ready.set()
+        return worker
 
-    def _restart(self, broken: ProcessPoolExecutor) -> ProcessPoolExecutor:
-        """The pool in place of `broken` (restarted once, however many pages saw it break)."""
-        if self._pool is not broken:
-            if self._pool is None:
-                raise ExtractionCrashed("the extraction workers are shut down")
-            return self._pool
-        logger.warning("Extraction worker died (%s); restarting the workers", _deaths(broken))
+    async def _read_results(self, worker: _Worker) -> None:
+        """Hands each result to its page, until the connection ends."""
+        try:
+            while True:
+                header = await worker.reader.readexactly(_FRAME_HEADER.size)
+                message = await worker.reader.readexactly(_FRAME_HEADER.unpack(header)[0])
+                future = worker.pending.popleft()
+                if not future.done():  # not cancelled
+                    future.set_result(message)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            pass
+        if worker.alive:  # not stopped by close(): it died
+            await self._replace(worker)
+
+    async def _replace(self, dead: _Worker) -> None:
+        """A new worker for one that died; its pages fail with `_WorkerDied`."""
+        dead.alive = False
+        dead.writer.close()
+        await asyncio.to_thread(dead.process.join, 1.0)
         self._inc_stat("extraction/worker_crashes")
-        broken.shutdown(wait=False)
         self._restarts_without_progress += 1
         if self._restarts_without_progress > MAX_RESTARTS_WITHOUT_PROGRESS:
             self._give_up()
-        self._pool = self._start_pool()
-        return self._pool
+        if dead in self._pool and not self._failed:
+            logger.warning(
+                "Extraction worker died (%s); starting another (pages it had: %d)",
+                _describe_exit(dead.process),
+                len(dead.pending),
+            )
+            try:
+                self._pool[self._pool.index(dead)] = await self._start_worker()
+            except Exception:
+                logger.exception("Could not start an extraction worker")
+                self._give_up()
+        for number, future in enumerate(dead.pending):
+            if not future.done():
+                future.set_exception(_WorkerDied(started=number == 0))
+        dead.pending.clear()
 
     def _give_up(self) -> None:
         logger.error(
@@ -336,9 +456,9 @@ class ExtractionWorkers:
             "closing the spider",
             self._restarts_without_progress,
         )
-        self._restarts_without_progress = 0
+        self._failed = True
         if self._crawler is not None and self._crawler.engine is not None:
-            self._closing = asyncio.ensure_future(
+            self._closing_spider = asyncio.ensure_future(
                 self._crawler.engine.close_spider_async(reason="extraction_workers_failing")
             )
 
@@ -349,34 +469,22 @@ class ExtractionWorkers:
     ) -> ExtractedPage:
         """The extracted page. Raises what the extractor raises (`ExtractionError` from a
         worker), or `ExtractionCrashed` when the page killed its worker twice."""
-        if self._pool is None:
+        if not self._pool:
             return extract(body, url, declared_encoding, crawled_at)
-        task = (body, url, declared_encoding, crawled_at)
-        try:
-            return await self._run(task, alone=False)
-        except BrokenProcessPool:
-            pass  # this page or another one in the pool killed a worker
-        self._inc_stat("extraction/retried")
-        try:
-            return await self._run(task, alone=True)
-        except BrokenProcessPool as error:
-            raise ExtractionCrashed("the page killed its extraction worker twice") from error
-
-    async def _run(self, task: tuple[Any, ...], *, alone: bool) -> ExtractedPage:
-        async with self._admission(alone=alone):
-            pool = self._pool
-            if pool is None:
-                raise ExtractionCrashed("the extraction workers are shut down")
+        message = pickle.dumps(
+            (body, url, declared_encoding, crawled_at), protocol=pickle.HIGHEST_PROTOCOL
+        )
+        tries = 0
+        while True:
             try:
-                future = pool.submit(_extract_in_worker, *task)
-            except BrokenProcessPool:  # a worker died while idle: the page was not sent
-                pool = self._restart(pool)
-                future = pool.submit(_extract_in_worker, *task)
-            try:
-                outcome, records = await asyncio.wrap_future(future)
-            except BrokenProcessPool:
-                self._restart(pool)
-                raise
+                outcome, records = await self._run(message)
+                break
+            except _WorkerDied as died:
+                if died.started:
+                    tries += 1
+                    if tries == 2:
+                        raise ExtractionCrashed("the page killed its worker twice") from None
+                    self._inc_stat("extraction/retried")
         self._restarts_without_progress = 0
         for record in records:
             logging.getLogger(record.name).handle(record)
@@ -384,24 +492,21 @@ class ExtractionWorkers:
             raise outcome
         return outcome
 
-    @contextlib.asynccontextmanager
-    async def _admission(self, *, alone: bool) -> AsyncIterator[None]:
-        """A place in the pool; with `alone`, all of them (a retry after a crash runs by
-        itself, so that a second crash tells which page causes it)."""
-        assert self._slots is not None
-        if not alone:
-            async with self._slots:
-                yield
-            return
-        slots = self.workers * PAGES_PER_WORKER
-        async with self._alone:
-            for _ in range(slots):
-                await self._slots.acquire()
-            try:
-                yield
-            finally:
-                for _ in range(slots):
-                    self._slots.release()
+    async def _run(self, message: bytes) -> Outcome:
+        assert self._slots is not None and self._worker_ready is not None
+        async with self._slots:
+            while True:
+                if self._failed or not self._pool:
+                    raise ExtractionCrashed("the extraction workers are stopped")
+                alive = [worker for worker in self._pool if worker.alive]
+                if alive:
+                    break
+                self._worker_ready.clear()
+                await self._worker_ready.wait()  # a replacement is starting
+            worker = min(alive, key=lambda w: len(w.pending))
+            reply = await worker.send(message)
+        outcome: Outcome = pickle.loads(reply)
+        return outcome
 
     def _inc_stat(self, key: str) -> None:
         if self._crawler is not None:
