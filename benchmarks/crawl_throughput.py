@@ -55,6 +55,7 @@ sys.path.insert(0, str(HERE))
 from extraction import ROOT, load_pages  # noqa: E402
 from page_server import article_path  # noqa: E402
 
+from newscrawler import settings as project_settings  # noqa: E402
 from newscrawler.workers import extract, usable_cpus  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
@@ -232,7 +233,8 @@ def crawl_command(kind: str, setup: Setup, output: Path) -> list[str]:
         f"CONCURRENT_REQUESTS={setup.concurrency}",
         f"CONCURRENT_REQUESTS_PER_DOMAIN={setup.concurrency}",
         "LOG_LEVEL=INFO",
-        "EXTENSIONS=" + json.dumps({"cpu_stats.CpuStats": 0}),
+        # -s EXTENSIONS replaces the project's: theirs are kept.
+        "EXTENSIONS=" + json.dumps({**project_settings.EXTENSIONS, "cpu_stats.CpuStats": 0}),
         *setup.settings,
     ]
     for setting in settings:

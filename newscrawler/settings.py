@@ -66,6 +66,8 @@ CONCURRENT_ITEMS = 4
 # Scrapy's MetaRefreshMiddleware decodes every whole page to read its first 4096 characters.
 DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] = None
 DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.meta_refresh.HeadMetaRefreshMiddleware"] = 580
+# Full garbage collections skip the objects that live for the whole crawl.
+EXTENSIONS = {"newscrawler.extensions.gc_freeze.FreezeStartupObjects": 0}
 
 # --- Output ---------------------------------------------------------------------------------
 _cfg = closest_scrapy_cfg()
