@@ -60,6 +60,9 @@ DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.html_only.HtmlOnlyMiddleware"] =
 # Articles are extracted in this many worker processes, off the crawl's event loop. Unset: one
 # per CPU the crawl may use. 0: inline in the crawl process (for debuggers and profilers).
 NEWSCRAWLER_EXTRACT_WORKERS = None
+# Seconds a worker may spend on one page before it is killed and the page given up (0: no
+# limit; extraction inline is never interrupted).
+NEWSCRAWLER_EXTRACT_TIMEOUT = 120
 # Scrapy starts this many asyncio tasks for every response's output; its default, 100, costs
 # 0.6 ms of CPU per page (a third of its own cost per page). Our callbacks yield one item.
 CONCURRENT_ITEMS = 4

@@ -69,9 +69,16 @@ installation), and the spider is closed rather than losing every page slowly."""
 STOP_TIMEOUT = 10.0
 """Seconds a worker gets to finish its page when the spider closes; then it is killed."""
 
+TIMEOUT_SETTING = "NEWSCRAWLER_EXTRACT_TIMEOUT"
+DEFAULT_TIMEOUT = 120.0
+"""Seconds a worker may take for one page; then it is killed and the page given up."""
+
 CRASH_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_CRASH"
 """Test hook: a worker process extracting a URL that contains this environment variable's
 value kills itself (SIGKILL), as a crash in C code would. Unset in normal runs."""
+
+HANG_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_HANG"
+"""Test hook: a worker extracting a URL that contains this value never finishes."""
 
 _FRAME_HEADER = struct.Struct("!Q")
 """Messages between the crawl process and a worker: their length, then a pickle."""
@@ -90,6 +97,16 @@ logger = logging.getLogger(__name__)
 
 class ExtractionCrashed(Exception):
     """The page's extraction killed its worker process, on the retry too."""
+
+    reason = "extraction_crashed"
+    """The page's stat: `newscrawler/articles_failed/<reason>`."""
+
+
+class ExtractionTimedOut(ExtractionCrashed):
+    """The page's extraction took longer than NEWSCRAWLER_EXTRACT_TIMEOUT; its worker was
+    killed."""
+
+    reason = "extraction_timeout"
 
 
 class ExtractionError(Exception):
@@ -219,6 +236,9 @@ def _extract_in_worker(
     crash_marker = os.environ.get(CRASH_TEST_ENV)
     if crash_marker and crash_marker in url:
         os.kill(os.getpid(), signal.SIGKILL)
+    hang_marker = os.environ.get(HANG_TEST_ENV)
+    if hang_marker and hang_marker in url:
+        signal.pause()
     outcome: ExtractedPage | ExtractionError
     try:
         outcome = extract(body, url, declared_encoding, crawled_at)
@@ -270,6 +290,8 @@ class _Worker:
     pending: deque[asyncio.Future[bytes]] = field(default_factory=deque)
     alive: bool = True
     reading: asyncio.Task[None] | None = None
+    killed_for: str = ""
+    """Why the crawl process killed the worker, if it did."""
 
     def send(self, message: bytes) -> asyncio.Future[bytes]:
         future = asyncio.get_running_loop().create_future()
@@ -308,10 +330,12 @@ class ExtractionWorkers:
         self,
         workers: int,
         *,
+        timeout: float = DEFAULT_TIMEOUT,
         log_level: int = logging.DEBUG,
         crawler: Crawler | None = None,
     ) -> None:
         self.workers = workers
+        self.timeout = timeout
         self._log_level = log_level
         self._crawler = crawler
         self._pool: list[_Worker] = []
@@ -328,6 +352,7 @@ class ExtractionWorkers:
 
         workers = cls(
             worker_count(crawler.settings.get(WORKERS_SETTING)),
+            timeout=crawler.settings.getfloat(TIMEOUT_SETTING, DEFAULT_TIMEOUT),
             log_level=_log_level(crawler.settings),
             crawler=crawler,
         )
@@ -430,13 +455,16 @@ class ExtractionWorkers:
         dead.alive = False
         dead.writer.close()
         await asyncio.to_thread(dead.process.join, 1.0)
-        self._inc_stat("extraction/worker_crashes")
-        self._restarts_without_progress += 1
-        if self._restarts_without_progress > MAX_RESTARTS_WITHOUT_PROGRESS:
-            self._give_up()
+        if not dead.killed_for:
+            self._inc_stat("extraction/worker_crashes")
+            self._restarts_without_progress += 1
+            if self._restarts_without_progress > MAX_RESTARTS_WITHOUT_PROGRESS:
+                self._give_up()
         if dead in self._pool and not self._failed:
-            logger.warning(
-                "Extraction worker died (%s); starting another (pages it had: %d)",
+            logger.log(
+                logging.INFO if dead.killed_for else logging.WARNING,
+                "Extraction worker %s (%s); starting another (pages it had: %d)",
+                f"killed: {dead.killed_for}" if dead.killed_for else "died",
                 _describe_exit(dead.process),
                 len(dead.pending),
             )
@@ -504,9 +532,24 @@ class ExtractionWorkers:
                 self._worker_ready.clear()
                 await self._worker_ready.wait()  # a replacement is starting
             worker = min(alive, key=lambda w: len(w.pending))
-            reply = await worker.send(message)
+            reply = await self._reply(worker, worker.send(message))
         outcome: Outcome = pickle.loads(reply)
         return outcome
+
+    async def _reply(self, worker: _Worker, future: asyncio.Future[bytes]) -> bytes:
+        """The worker's reply; the worker is killed if the page is still being extracted after
+        the timeout (a page waiting behind another one waits on)."""
+        if self.timeout <= 0:
+            return await future
+        try:
+            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
+        except asyncio.TimeoutError:  # TimeoutError from Python 3.11 on
+            if not worker.alive or not worker.pending or worker.pending[0] is not future:
+                return await future  # behind a page that takes long: its own timer runs
+        future.cancel()
+        worker.killed_for = f"a page took longer than {self.timeout:g} s"
+        worker.process.kill()
+        raise ExtractionTimedOut(f"took longer than {self.timeout:g} s; its worker was killed")
 
     def _inc_stat(self, key: str) -> None:
         if self._crawler is not None:

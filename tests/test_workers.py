@@ -26,6 +26,7 @@ from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.workers import (
     CRASH_TEST_ENV,
+    HANG_TEST_ENV,
     ExtractionError,
     ExtractionWorkers,
     extract,
@@ -199,7 +200,7 @@ def test_a_page_that_kills_its_worker_costs_that_page_only(
     deaths = [line for line in warnings if "Extraction worker died (pid" in line]
     assert len(deaths) == 2 and all("SIGKILL" in line for line in deaths)
     assert any(
-        "Extraction worker died on this page" in line and KIELER_WOCHE in line for line in warnings
+        "Extraction worker lost this page" in line and KIELER_WOCHE in line for line in warnings
     )
 
 
@@ -241,3 +242,25 @@ def test_a_worker_killed_mid_crawl_costs_no_page(
     assert any("Extraction worker died (pid" in line for line in killed.log_lines("WARNING"))
     assert killed.stat("newscrawler/articles_failed/extraction_crashed") is None
     assert comparable(killed.items) == comparable(inline.items)
+
+
+@pytest.mark.slow
+def test_a_page_that_never_finishes_is_given_up_after_the_timeout(
+    served: ReplicaServer, inline: CrawlResult, tmp_path: Path
+) -> None:
+    hung = crawl_shz(
+        served,
+        tmp_path / "items.jsonl",
+        settings={"NEWSCRAWLER_EXTRACT_TIMEOUT": "1"},
+        env={HANG_TEST_ENV: "kieler-woche-2022-programm"},
+    )
+    assert hung.returncode == 0, hung.log[-3000:]
+    expected = comparable(inline.items)
+    del expected[next(url for url in expected if KIELER_WOCHE in url)]
+    assert comparable(hung.items) == expected
+    assert hung.stat("newscrawler/articles_failed/extraction_timeout") == 1
+    assert hung.stat("newscrawler/extraction/worker_crashes") is None
+    assert any(
+        "took longer than 1 s" in line and KIELER_WOCHE in line
+        for line in hung.log_lines("WARNING")
+    )

@@ -344,9 +344,9 @@ class NewsSpider(scrapy.Spider):
                 declared_encoding=declared,
                 crawled_at=crawled_at,
             )
-        except ExtractionCrashed as error:  # a crash in C code, out of memory, a kill
-            logger.warning("Extraction worker died on this page (%s): %s", error, response.url)
-            self._stat("articles_failed/extraction_crashed")
+        except ExtractionCrashed as error:  # a crash in C code, out of memory, a hang
+            logger.warning("Extraction worker lost this page (%s): %s", error, response.url)
+            self._stat(f"articles_failed/{error.reason}")
             return
         except Exception as error:  # one page the extractor cannot handle costs that page
             logger.warning("Extraction failed (%r): %s", error, response.url)
