@@ -81,7 +81,9 @@ HANG_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_HANG"
 """Test hook: a worker extracting a URL that contains this value never finishes."""
 
 _FRAME_HEADER = struct.Struct("!Q")
-"""Messages between the crawl process and a worker: their length, then a pickle."""
+"""Frames between the crawl process and a worker: their length, then their bytes. A page goes
+as two frames, a pickle of (URL, declared encoding, crawl time) and the body as it is (pickling
+it would copy it twice); a result as one, a pickle of `Outcome`."""
 
 _WARM_UP_PAGE = (
     "<html lang='de'><head><title>Probe | Zeitung</title>"
@@ -195,30 +197,36 @@ def _serve(connection: socket.socket, log_level: int) -> None:
     extract(_WARM_UP_PAGE, "https://www.example.de/probe-1234567.html", "utf-8", _now())
     _collector.take()
     with connection:
-        while (message := _receive(connection)) is not None:
-            outcome = _extract_in_worker(*pickle.loads(message))
+        while True:
+            task = _receive(connection)
+            body = _receive(connection) if task is not None else None
+            if task is None or body is None:
+                return  # the crawl process has closed the connection
+            url, declared_encoding, crawled_at = pickle.loads(task)
+            outcome = _extract_in_worker(body, url, declared_encoding, crawled_at)
             try:
                 _send(connection, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:  # the crawl process is gone
                 return
 
 
-def _receive(connection: socket.socket) -> bytearray | None:
+def _receive(connection: socket.socket) -> bytes | None:
+    """The next frame; None when the crawl process has closed the connection."""
     header = _read_exactly(connection, _FRAME_HEADER.size)
     if header is None:
         return None
     return _read_exactly(connection, _FRAME_HEADER.unpack(header)[0])
 
 
-def _read_exactly(connection: socket.socket, size: int) -> bytearray | None:
-    buffer = bytearray(size)
-    view, received = memoryview(buffer), 0
-    while received < size:
-        count = connection.recv_into(view[received:])
-        if count == 0:
+def _read_exactly(connection: socket.socket, size: int) -> bytes | None:
+    parts, missing = [], size
+    while missing:
+        part = connection.recv(missing, socket.MSG_WAITALL)  # all at once, unless interrupted
+        if not part:
             return None  # closed
-        received += count
-    return buffer
+        parts.append(part)
+        missing -= len(part)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _send(connection: socket.socket, message: bytes) -> None:
@@ -293,12 +301,12 @@ class _Worker:
     killed_for: str = ""
     """Why the crawl process killed the worker, if it did."""
 
-    def send(self, message: bytes) -> asyncio.Future[bytes]:
+    def send(self, task: bytes, body: bytes) -> asyncio.Future[bytes]:
         future = asyncio.get_running_loop().create_future()
         self.pending.append(future)
         # No drain(): at most PAGES_PER_WORKER pages are buffered per worker.
-        self.writer.write(_FRAME_HEADER.pack(len(message)))
-        self.writer.write(message)
+        self.writer.write(_FRAME_HEADER.pack(len(task)) + task + _FRAME_HEADER.pack(len(body)))
+        self.writer.write(body)
         return future
 
 
@@ -499,13 +507,11 @@ class ExtractionWorkers:
         worker), or `ExtractionCrashed` when the page killed its worker twice."""
         if not self._pool:
             return extract(body, url, declared_encoding, crawled_at)
-        message = pickle.dumps(
-            (body, url, declared_encoding, crawled_at), protocol=pickle.HIGHEST_PROTOCOL
-        )
+        task = pickle.dumps((url, declared_encoding, crawled_at), protocol=pickle.HIGHEST_PROTOCOL)
         tries = 0
         while True:
             try:
-                outcome, records = await self._run(message)
+                outcome, records = await self._run(task, body)
                 break
             except _WorkerDied as died:
                 if died.started:
@@ -520,7 +526,7 @@ class ExtractionWorkers:
             raise outcome
         return outcome
 
-    async def _run(self, message: bytes) -> Outcome:
+    async def _run(self, task: bytes, body: bytes) -> Outcome:
         assert self._slots is not None and self._worker_ready is not None
         async with self._slots:
             while True:
@@ -532,7 +538,7 @@ class ExtractionWorkers:
                 self._worker_ready.clear()
                 await self._worker_ready.wait()  # a replacement is starting
             worker = min(alive, key=lambda w: len(w.pending))
-            reply = await self._reply(worker, worker.send(message))
+            reply = await self._reply(worker, worker.send(task, body))
         outcome: Outcome = pickle.loads(reply)
         return outcome
 

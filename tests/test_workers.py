@@ -134,22 +134,30 @@ def test_pool_extracts_like_inline_and_reports_errors(caplog: pytest.LogCaptureF
     when = datetime(2022, 6, 1, 12, tzinfo=timezone.utc)
     workers = ExtractionWorkers(1)
 
-    async def run() -> tuple[Any, ExtractionError]:
+    # An empty page and one of 4 MB besides: frames of every size cross the connection.
+    bodies = [body, b"", body.replace(b"</body>", b"<!--" + b"x" * 4_000_000 + b"--></body>")]
+
+    async def run() -> tuple[list[Any], ExtractionError]:
         await workers.open()
         assert len(workers.worker_pids) == 1
         try:
-            page = await workers.extract(body, url, declared_encoding="utf-8", crawled_at=when)
+            pages = await asyncio.gather(
+                *(
+                    workers.extract(b, url, declared_encoding="utf-8", crawled_at=when)
+                    for b in bodies
+                )
+            )
             with pytest.raises(ExtractionError) as raised:
                 not_a_time: Any = "yesterday"
                 await workers.extract(body, url, declared_encoding=None, crawled_at=not_a_time)
         finally:
             await workers.close()
-        return page, raised.value
+        return pages, raised.value
 
     with caplog.at_level(logging.DEBUG):
-        page, error = asyncio.run(run())
-    assert page == extract(body, url, "utf-8", when)
-    assert page.article.title
+        pages, error = asyncio.run(run())
+    assert pages == [extract(b, url, "utf-8", when) for b in bodies]
+    assert pages[0].article.title
     assert repr(error).startswith("AttributeError(")
     tracebacks = [r for r in caplog.records if r.getMessage().startswith("Extraction traceback")]
     assert tracebacks and "AttributeError" in (tracebacks[0].exc_text or "")
