@@ -352,6 +352,8 @@ class ExtractionWorkers:
         self._worker_ready: asyncio.Event | None = None
         self._restarts_without_progress = 0
         self._failed = False  # the workers keep dying: no more replacements
+        self._stopped = False
+        self._opening: asyncio.Future[None] | None = None
         self._closing_spider: asyncio.Future[None] | None = None
 
     @classmethod
@@ -364,7 +366,7 @@ class ExtractionWorkers:
             log_level=_log_level(crawler.settings),
             crawler=crawler,
         )
-        crawler.signals.connect(workers.open, signal=signals.spider_opened)
+        crawler.signals.connect(workers.start, signal=signals.spider_opened)
         crawler.signals.connect(workers.close, signal=signals.spider_closed)
         return workers
 
@@ -376,7 +378,15 @@ class ExtractionWorkers:
     # --- Lifecycle ----------------------------------------------------------------------------
 
     async def open(self) -> None:
-        """Start the workers (signal `spider_opened`)."""
+        """Start the workers and wait until they run."""
+        self.start()
+        if self._opening is not None:
+            await self._opening
+
+    def start(self) -> None:
+        """Start the workers (signal `spider_opened`) without holding up the crawl: the fork
+        server's start-up (half a second) overlaps with fetching the start points, and the
+        first pages wait for the workers."""
         from scrapy.utils.asyncio import is_asyncio_available  # noqa: PLC0415
 
         if self.workers and not is_asyncio_available():
@@ -393,8 +403,17 @@ class ExtractionWorkers:
         self._context = _worker_context()
         self._slots = asyncio.Semaphore(self.workers * PAGES_PER_WORKER)
         self._worker_ready = asyncio.Event()
-        for _ in range(self.workers):
-            self._pool.append(await self._start_worker())
+        self._opening = asyncio.ensure_future(self._start_workers())
+
+    async def _start_workers(self) -> None:
+        assert self._context is not None
+        try:
+            for _ in range(self.workers):
+                self._pool.append(await self._start_worker())
+        except Exception:
+            logger.exception("Could not start the extraction workers")
+            self._give_up()
+            return
         logger.info(
             "Extraction runs in %d worker processes (%s start method, pids %s)",
             self.workers,
@@ -404,6 +423,9 @@ class ExtractionWorkers:
 
     async def close(self) -> None:
         """Stop the workers, each after its current page (signal `spider_closed`)."""
+        self._stopped = True
+        if self._opening is not None:
+            await self._opening
         pool, self._pool = self._pool, []
         if not pool:
             return
@@ -435,7 +457,8 @@ class ExtractionWorkers:
             name="newscrawler-extraction",
             daemon=True,  # ended by multiprocessing if the crawl process exits without close()
         )
-        process.start()
+        # In a thread: the first start waits for the fork server to import the extractor.
+        await asyncio.to_thread(process.start)
         theirs.close()
         reader, writer = await asyncio.open_unix_connection(sock=ours)
         worker = _Worker(process, reader, writer)
@@ -505,7 +528,7 @@ class ExtractionWorkers:
     ) -> ExtractedPage:
         """The extracted page. Raises what the extractor raises (`ExtractionError` from a
         worker), or `ExtractionCrashed` when the page killed its worker twice."""
-        if not self._pool:
+        if self._slots is None:  # inline, or not started
             return extract(body, url, declared_encoding, crawled_at)
         task = pickle.dumps((url, declared_encoding, crawled_at), protocol=pickle.HIGHEST_PROTOCOL)
         tries = 0
@@ -530,7 +553,7 @@ class ExtractionWorkers:
         assert self._slots is not None and self._worker_ready is not None
         async with self._slots:
             while True:
-                if self._failed or not self._pool:
+                if self._failed or self._stopped:
                     raise ExtractionCrashed("the extraction workers are stopped")
                 alive = [worker for worker in self._pool if worker.alive]
                 if alive:
