@@ -410,9 +410,8 @@ class ExtractionWorkers:
         try:
             for _ in range(self.workers):
                 self._pool.append(await self._start_worker())
-        except Exception:
-            logger.exception("Could not start the extraction workers")
-            self._give_up()
+        except Exception as error:
+            self._give_up(f"Could not start the extraction workers: {error!r}")
             return
         logger.info(
             "Extraction runs in %d worker processes (%s start method, pids %s)",
@@ -490,7 +489,10 @@ class ExtractionWorkers:
             self._inc_stat("extraction/worker_crashes")
             self._restarts_without_progress += 1
             if self._restarts_without_progress > MAX_RESTARTS_WITHOUT_PROGRESS:
-                self._give_up()
+                self._give_up(
+                    f"Extraction workers died {self._restarts_without_progress} times in a row "
+                    "without extracting a page"
+                )
         if dead in self._pool and not self._failed:
             logger.log(
                 logging.INFO if dead.killed_for else logging.WARNING,
@@ -501,21 +503,21 @@ class ExtractionWorkers:
             )
             try:
                 self._pool[self._pool.index(dead)] = await self._start_worker()
-            except Exception:
-                logger.exception("Could not start an extraction worker")
-                self._give_up()
+            except Exception as error:
+                self._give_up(f"Could not start an extraction worker: {error!r}")
         for number, future in enumerate(dead.pending):
             if not future.done():
                 future.set_exception(_WorkerDied(started=number == 0))
         dead.pending.clear()
 
-    def _give_up(self) -> None:
-        logger.error(
-            "Extraction workers died %d times in a row without extracting a page; "
-            "closing the spider",
-            self._restarts_without_progress,
-        )
+    def _give_up(self, why: str) -> None:
+        """No more workers: the pages waiting and to come fail, the spider is closed."""
+        if self._failed:
+            return
+        logger.error("%s; closing the spider", why)
         self._failed = True
+        if self._worker_ready is not None:
+            self._worker_ready.set()  # pages waiting for a worker learn there is none
         if self._crawler is not None and self._crawler.engine is not None:
             self._closing_spider = asyncio.ensure_future(
                 self._crawler.engine.close_spider_async(reason="extraction_workers_failing")

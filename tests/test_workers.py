@@ -27,6 +27,7 @@ from newscrawler.demo.server import ReplicaServer
 from newscrawler.workers import (
     CRASH_TEST_ENV,
     HANG_TEST_ENV,
+    MAX_RESTARTS_WITHOUT_PROGRESS,
     ExtractionError,
     ExtractionWorkers,
     extract,
@@ -272,3 +273,14 @@ def test_a_page_that_never_finishes_is_given_up_after_the_timeout(
         "took longer than 1 s" in line and KIELER_WOCHE in line
         for line in hung.log_lines("WARNING")
     )
+
+
+@pytest.mark.slow
+def test_workers_that_die_on_every_page_close_the_spider(
+    served: ReplicaServer, tmp_path: Path
+) -> None:
+    doomed = crawl_shz(served, tmp_path / "items.jsonl", env={CRASH_TEST_ENV: "shz.de"})
+    assert doomed.items == []
+    assert doomed.stat("finish_reason") == "extraction_workers_failing"
+    assert any("without extracting a page" in line for line in doomed.log_lines("ERROR"))
+    assert doomed.stat("newscrawler/extraction/worker_crashes") > MAX_RESTARTS_WITHOUT_PROGRESS
