@@ -393,6 +393,15 @@ def report(session: Session, page_kib: float) -> dict[str, float]:
         ratios.append(f"C/limit {medians['C'] / limit:.2f} (target >= 0.85)")
         ratios.append(f"C peak RSS {medians['C_peak_rss_mib']:.0f} MiB (target <= 600)")
         print("   ".join(ratios))
+        # Each round's C beside the limit measured just before it: steadier when the machine's
+        # speed drifts (other virtual machines on the host, for one).
+        pairs = zip(c_runs, session.limits, strict=True)
+        paired = [run.rate * per_page / cores for run, per_page in pairs]
+        medians["C_limit_paired"] = statistics.median(paired)
+        print(
+            f"C/limit round by round: {' '.join(f'{r:.2f}' for r in paired)}, "
+            f"median {medians['C_limit_paired']:.2f}"
+        )
     return medians
 
 
