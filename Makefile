@@ -40,9 +40,11 @@ lint: install
 	$(BIN)/ruff format --check newscrawler tests benchmarks
 	$(BIN)/mypy
 
+# Pages per crawl for crawl_throughput.py: 1500 and 4500 show whether memory grows with N.
+BENCH_PAGES ?= 1500 4500
 bench: install
 	$(BIN)/python benchmarks/dates.py
-	$(BIN)/python benchmarks/crawl_throughput.py
+	$(BIN)/python benchmarks/crawl_throughput.py --n $(BENCH_PAGES)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -13,7 +13,11 @@ _WORD = re.compile(r"\w+")
 def normalize_text(text: str) -> str:
     """NFC, format characters (soft hyphen, zero-width space) dropped; spaces collapsed."""
     text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if not text.isascii():  # ASCII has no format characters
+        # Look up the category of each distinct character, not of every character.
+        formats = [ch for ch in set(text) if unicodedata.category(ch) == "Cf"]
+        if formats:
+            text = text.translate(dict.fromkeys(map(ord, formats)))
     return _WHITESPACE.sub(" ", text).strip()
 
 

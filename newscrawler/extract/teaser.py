@@ -16,18 +16,14 @@ fills `teaser`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawler.text import normalize_text
 
-_DEEPEST_CONTAINING = etree.XPath(
-    "//body//*[not(self::script or self::style or self::noscript or self::template or "
-    "self::title or self::textarea)][contains(normalize-space(.), $needle)]"
-    "[not(*[contains(normalize-space(.), $needle)])]"
-)
+_NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "textarea"})
+_XPATH_SPACE = re.compile(r"[ \t\r\n]+")
 _INLINE = frozenset({"span", "strong", "b", "em", "i", "a", "font", "small", "mark", "u"})
 _BLOCKS = frozenset(
     {"p", "div", "section", "article", "ul", "ol", "table", "figure", "header", "footer", "aside",
@@ -53,6 +49,41 @@ _WORD = re.compile(r"\w+")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\])\s*$")
 _SENTENCE_END = re.compile(r"[.!?…\"“”»«)]$")
 MIN_LEAD_WORDS, MAX_LEAD_WORDS = 8, 100
+
+
+def _normalize_space(text: str) -> str:
+    """XPath's normalize-space(): only space, tab, CR and LF are whitespace."""
+    return _XPATH_SPACE.sub(" ", text).strip(" \t\r\n")
+
+
+def _deepest_containing(tree: HtmlElement, needle: str) -> Iterator[HtmlElement]:
+    """The elements in `<body>` whose text (normalize-space) contains `needle` while none of
+    their child elements' does, in document order; `script`, `style` and the like never.
+
+    The XPath `//body//*[contains(normalize-space(.), $needle)][not(*[contains(...)])]`
+    gives the same elements but reads the text of every element of the page; this descends
+    only into the elements whose text contains the needle."""
+    for body in tree.iter("body"):
+        if any(ancestor.tag == "body" for ancestor in body.iterancestors()):
+            continue  # its elements are those of the outer body
+        for child in _children_containing(body, needle):
+            yield from _deepest_within(child, needle)
+
+
+def _children_containing(element: HtmlElement, needle: str) -> Iterator[HtmlElement]:
+    for child in element:
+        if isinstance(child.tag, str) and needle in _normalize_space(child.text_content()):
+            yield child
+
+
+def _deepest_within(element: HtmlElement, needle: str) -> Iterator[HtmlElement]:
+    """`_deepest_containing` below an element whose text contains the needle."""
+    inner = False
+    for child in _children_containing(element, needle):
+        inner = True
+        yield from _deepest_within(child, needle)
+    if not inner and element.tag not in _NOT_SHOWN:
+        yield element
 
 
 def _tokens(text: str) -> set[str]:
@@ -95,7 +126,7 @@ def _by_description(tree: HtmlElement, descriptions: Iterable[str]) -> tuple[str
             needle = " ".join(words[:size])
             if needle not in page_text:
                 continue
-            for match in _DEEPEST_CONTAINING(tree, needle=needle):
+            for match in _deepest_containing(tree, needle):
                 if not _usable(match):
                     continue
                 block = _block_of(match, len(description))
@@ -111,7 +142,7 @@ def locate(tree: HtmlElement, text: str) -> HtmlElement | None:
     words = normalize_text(text).split()
     if len(words) < 3:
         return None
-    for match in _DEEPEST_CONTAINING(tree, needle=" ".join(words[:6])):
+    for match in _deepest_containing(tree, " ".join(words[:6])):
         return match
     return None
 

@@ -36,7 +36,7 @@ from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
 from newscrawler.page_checks import count_tags, looks_binary, media_type
 from newscrawler.request_meta import DISCOVERY_META_KEY, LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.urls import host_of, replace_origin, strip_tracking
-from newscrawler.workers import ExtractionWorkers
+from newscrawler.workers import ExtractionCrashed, ExtractionWorkers
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -344,6 +344,10 @@ class NewsSpider(scrapy.Spider):
                 declared_encoding=declared,
                 crawled_at=crawled_at,
             )
+        except ExtractionCrashed as error:  # a crash in C code, out of memory, a hang
+            logger.warning("Extraction worker lost this page (%s): %s", error, response.url)
+            self._stat(f"articles_failed/{error.reason}")
+            return
         except Exception as error:  # one page the extractor cannot handle costs that page
             logger.warning("Extraction failed (%r): %s", error, response.url)
             logger.debug("Extraction traceback for %s", response.url, exc_info=True)
