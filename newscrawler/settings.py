@@ -70,7 +70,7 @@ CONCURRENT_ITEMS = 4
 DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] = None
 DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.meta_refresh.HeadMetaRefreshMiddleware"] = 580
 # Full garbage collections skip the objects that live for the whole crawl.
-EXTENSIONS = {"newscrawler.extensions.gc_freeze.FreezeStartupObjects": 0}
+EXTENSIONS: dict[str, int] = {"newscrawler.extensions.gc_freeze.FreezeStartupObjects": 0}
 
 # --- Output ---------------------------------------------------------------------------------
 _cfg = closest_scrapy_cfg()
@@ -97,7 +97,7 @@ FEED_STORAGES = {
     "": "newscrawler.feeds.AtomicFileFeedStorage",
     "file": "newscrawler.feeds.AtomicFileFeedStorage",
 }
-EXTENSIONS = {
+EXTENSIONS |= {
     "newscrawler.extensions.crawl_state.CrawlState": 10,
     "newscrawler.extensions.outcome.RunOutcome": 20,
     "newscrawler.extensions.summary.RunSummary": 30,
