@@ -187,6 +187,16 @@ _collector = _LogCollector(logging.WARNING)
 Outcome = tuple[ExtractedPage | ExtractionError, list[logging.LogRecord]]
 
 
+# trafilatura warns about every empty link on a page (one page in three): noise, not a
+# problem of the crawl; its errors still come through.
+QUIETER_LOGGERS = {"trafilatura": logging.ERROR}
+
+
+def quiet_noisy_loggers() -> None:
+    for name, level in QUIETER_LOGGERS.items():
+        logging.getLogger(name).setLevel(level)
+
+
 def _serve(connection: socket.socket, log_level: int) -> None:
     """A worker process: extracts the pages the crawl process sends, one after the other, and
     exits when the crawl process closes the connection (or exits itself)."""
@@ -195,6 +205,7 @@ def _serve(connection: socket.socket, log_level: int) -> None:
     root = logging.getLogger()
     root.handlers = [_collector]
     root.setLevel(log_level)
+    quiet_noisy_loggers()
     # One extraction first: the first real page finds every lazily built cache ready.
     extract(_WARM_UP_PAGE, "https://www.example.de/probe-1234567.html", "utf-8", _now())
     _collector.take()
@@ -368,6 +379,7 @@ class ExtractionWorkers:
             log_level=_log_level(crawler.settings),
             crawler=crawler,
         )
+        quiet_noisy_loggers()  # for extraction inline (workers=0) in this process
         crawler.signals.connect(workers.start, signal=signals.spider_opened)
         crawler.signals.connect(workers.close, signal=signals.spider_closed)
         return workers
