@@ -3,7 +3,6 @@ regional paper, the Förde-Kurier) served on 127.0.0.1."""
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -11,13 +10,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from newscrawler.demo import SITES_DIR
-from newscrawler.demo.server import ReplicaServer, Reply
+from newscrawler.demo import GENERIC_ORIGIN, GENERIC_SITE, SITES_DIR
+from newscrawler.demo.server import RehostedReplica, ReplicaServer, Reply
 from tests.crawl import CrawlResult, run_crawl
 
 pytestmark = pytest.mark.slow
 
-ORIGIN = "https://www.foerde-kurier.de"
 KIELER_WOCHE = "/lokales/kiel/2022/01/21/kieler-woche-programm"
 KITA = "/politik/landtag-beschliesst-kita-gesetz-id48213377.html"
 THW = "/sport/thw-kiel-gewinnt-spitzenspiel-gegen-flensburg"
@@ -26,23 +24,6 @@ THEATER = "/kultur/theater-kiel-zeigt-neue-inszenierung-55219999"  # linked from
 VIDEO = "/video/hafen-kiel-im-zeitraffer-55211111"
 PDF = "/media/haushaltsplan-2022.pdf"
 LISTED = {KIELER_WOCHE, KITA, THW, WERFT}  # in the sitemaps, feed and on the home page
-
-
-class RehostedReplica(ReplicaServer):
-    """The generic replica as its own site: the absolute www.foerde-kurier.de URLs in its
-    sitemaps, feed and pages point to this server, as a real site's would to itself."""
-
-    def reply(self, path: str) -> Reply:
-        reply = super().reply(path)
-        if reply.status != 200:
-            return reply
-        here = self.url.encode()
-        if reply.body[:2] == b"\x1f\x8b":
-            plain = gzip.decompress(reply.body).replace(ORIGIN.encode(), here)
-            reply.body = gzip.compress(plain, mtime=0)
-        else:
-            reply.body = reply.body.replace(ORIGIN.encode(), here)
-        return reply
 
 
 def recent_sitemap(server: ReplicaServer) -> Reply:
@@ -81,7 +62,7 @@ def recent_sitemap(server: ReplicaServer) -> Reply:
 @pytest.fixture
 def replica() -> Iterator[RehostedReplica]:
     """A fresh server per crawl, so that `requests` shows what that crawl fetched."""
-    server = RehostedReplica(SITES_DIR / "generic")
+    server = RehostedReplica(SITES_DIR / GENERIC_SITE, origin=GENERIC_ORIGIN)
     server.routes["/recent-sitemap.xml"] = lambda _: recent_sitemap(server)
     with server:
         yield server

@@ -7,3 +7,9 @@ from pathlib import Path
 
 SITES_DIR = Path(__file__).parent / "site"
 """One folder per replicated site, named after its site profile."""
+
+GENERIC_SITE = "generic"
+"""The replica without a site profile (a fictional paper): crawled by the `news` spider."""
+
+GENERIC_ORIGIN = "https://www.foerde-kurier.de"
+"""The address the generic replica's absolute URLs name (see `RehostedReplica`)."""

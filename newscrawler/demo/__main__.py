@@ -1,5 +1,6 @@
 """`python -m newscrawler.demo [--site NAME]` (`make demo`): crawl a bundled replica offline
-(shz.de unless `--site` names another: every site profile has one).
+(shz.de unless `--site` names another: every site profile has one, and `generic` is a
+fictional paper without a profile, crawled by the `news` spider from its robots.txt).
 
 Serves the replica on 127.0.0.1, runs the real `scrapy crawl <site>` against it and writes
 `output/demo/<UTC timestamp>.jsonl`, then checks every line against the published schema.
@@ -15,8 +16,8 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from newscrawler.demo import SITES_DIR
-from newscrawler.demo.server import ReplicaServer
+from newscrawler.demo import GENERIC_ORIGIN, GENERIC_SITE, SITES_DIR
+from newscrawler.demo.server import RehostedReplica, ReplicaServer
 from newscrawler.schema import article_json_schema
 
 
@@ -47,11 +48,20 @@ def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     args.output_dir.mkdir(parents=True, exist_ok=True)
     output = args.output_dir / f"{stamp}.jsonl"
-    with ReplicaServer(SITES_DIR / args.site) as server:
+    server = (
+        RehostedReplica(SITES_DIR / args.site, origin=GENERIC_ORIGIN)
+        if args.site == GENERIC_SITE
+        else ReplicaServer(SITES_DIR / args.site)
+    )
+    with server:
         print(f"Serving the {args.site} replica on {server.url}")
+        spider = (
+            ["news", "-a", f"site={server.url}"]
+            if args.site == GENERIC_SITE
+            else [args.site, "-a", f"base_url={server.url}"]
+        )
         command = [
-            sys.executable, "-m", "scrapy", "crawl", args.site,
-            "-a", f"base_url={server.url}", "-O", str(output),
+            sys.executable, "-m", "scrapy", "crawl", *spider, "-O", str(output),
             # every demo shows the whole replica, not only what earlier demos did not
             "-a", "incremental=0",
             # a replica on this machine needs no politeness delay

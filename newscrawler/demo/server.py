@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 
@@ -151,3 +152,25 @@ class ReplicaServer:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+class RehostedReplica(ReplicaServer):
+    """A replica whose pages, feeds and sitemaps name their real site with absolute URLs
+    (`origin`, e.g. the generic replica's www.foerde-kurier.de): served with those URLs pointing
+    to this server, as a real site's point to itself."""
+
+    def __init__(self, root: Path, *, origin: str, **kwargs: Any):
+        super().__init__(root, **kwargs)
+        self.origin = origin.rstrip("/")
+
+    def reply(self, path: str) -> Reply:
+        reply = super().reply(path)
+        if reply.status != 200:
+            return reply
+        here = self.url.encode()
+        if reply.body[:2] == b"\x1f\x8b":
+            plain = gzip.decompress(reply.body).replace(self.origin.encode(), here)
+            reply.body = gzip.compress(plain, mtime=0)
+        else:
+            reply.body = reply.body.replace(self.origin.encode(), here)
+        return reply
