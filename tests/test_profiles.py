@@ -43,7 +43,6 @@ pytestmark = pytest.mark.slow
 
 REPLICAS = sorted(path.parent.name for path in SITES_DIR.glob("*/expected.json"))
 CUTOFF = datetime(2020, 1, 1, tzinfo=timezone.utc)
-FULL_EXTRACTOR = "needs the full extractor"
 
 
 def expected_of(site: str) -> dict[str, Any]:
@@ -150,24 +149,11 @@ CHECKS: dict[str, Callable[[dict[str, Any], dict[str, Any], dict[str, Any]], Non
 }
 
 
-def article_cases() -> tuple[list[Any], list[Any]]:
-    """(site, path, checks) for the checks due now, and one case per deferred check."""
-    now, deferred = [], []
-    for site, expected in EXPECTED.items():
-        for path, spec in expected["articles"].items():
-            unknown = set(spec.get("needs_full_extractor", {})) - set(CHECKS)
-            assert not unknown, f"{site} {path}: unknown checks {unknown}"
-            later = spec.get("needs_full_extractor", {})
-            checks = [name for name in CHECKS if name not in later]
-            now.append(pytest.param(site, path, checks, id=f"{site}:{path}"))
-            for name, why in later.items():
-                mark = pytest.mark.xfail(reason=f"{FULL_EXTRACTOR}: {why}", strict=False)
-                deferred.append(pytest.param(site, path, name, marks=mark,
-                                             id=f"{site}:{name}:{path}"))  # fmt: skip
-    return now, deferred
-
-
-ARTICLE_CASES, DEFERRED_CASES = article_cases()
+ARTICLE_CASES = [
+    pytest.param(site, path, id=f"{site}:{path}")
+    for site, expected in EXPECTED.items()
+    for path in expected["articles"]
+]
 
 
 # --- Tests ---------------------------------------------------------------------------------
@@ -239,27 +225,16 @@ def test_non_articles_are_not_emitted(
     assert (crawl.result.stat("newscrawler/leads_skipped/offsite") or 0) >= len(offsite)
 
 
-@pytest.mark.parametrize(("site", "path", "checks"), ARTICLE_CASES)
-def test_article_fields(
-    site: str, path: str, checks: list[str], replica_crawl: Callable[[str], ReplicaCrawl]
-) -> None:
+@pytest.mark.parametrize(("site", "path"), ARTICLE_CASES)
+def test_article_fields(site: str, path: str, replica_crawl: Callable[[str], ReplicaCrawl]) -> None:
     crawl = replica_crawl(site)
     assert path in crawl.items, f"{path} was not emitted"
     item, spec = crawl.items[path], crawl.expected["articles"][path]
     failures = []
-    for name in checks:
+    for name, check in CHECKS.items():
         try:
-            CHECKS[name](item, spec, crawl.expected)
+            check(item, spec, crawl.expected)
         except AssertionError as error:
             failures.append(f"{name}: {error}")
     if failures:
         pytest.fail("\n\n".join(failures), pytrace=False)
-
-
-@pytest.mark.parametrize(("site", "path", "check"), DEFERRED_CASES)
-def test_article_fields_needing_the_full_extractor(
-    site: str, path: str, check: str, replica_crawl: Callable[[str], ReplicaCrawl]
-) -> None:
-    crawl = replica_crawl(site)
-    assert path in crawl.items, f"{path} was not emitted"
-    CHECKS[check](crawl.items[path], crawl.expected["articles"][path], crawl.expected)
