@@ -1,4 +1,5 @@
-"""Bytes -> text -> one lxml tree: the only place a page is decoded and parsed.
+"""Bytes -> text -> one lxml tree: the only place a page is decoded and parsed, and where CSS
+selectors (site rules, a page's own JSON-LD `hasPart`) are compiled.
 
 Decoding follows what a browser shows a German reader: the declared charset, read strictly; a
 page that declares UTF-8 but carries Latin-1/cp1252 bytes (common on old CMS templates) still gets
@@ -9,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 import lxml.html
 from lxml import etree
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 from w3lib.encoding import html_body_declared_encoding, http_content_type_encoding, read_bom
 
@@ -97,3 +100,21 @@ def parse_html(text: str) -> HtmlElement:
     except (ValueError, etree.ParserError) as exc:
         logger.debug("unparsable HTML (%s); treating the page as empty", exc)
         return lxml.html.document_fromstring("<html><head></head><body></body></html>")
+
+
+@lru_cache(maxsize=1024)
+def compile_selector(selector: str) -> CSSSelector | None:
+    """The compiled CSS selector, or None when cssselect cannot read it. Cached: site rules are
+    the same on every page, and compiling costs more than matching."""
+    try:
+        return CSSSelector(selector)
+    except Exception:  # cssselect raises several types (SelectorSyntaxError, ExpressionError...)
+        logger.debug("unreadable CSS selector %r", selector)
+        return None
+
+
+def select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
+    """Elements matching a CSS selector; none for a selector that cannot be read (pages name
+    selectors of their own in JSON-LD, and a bad one must cost nothing but itself)."""
+    compiled = compile_selector(selector)
+    return list(compiled(tree)) if compiled is not None else []

@@ -17,12 +17,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from newscrawler import dates
 from newscrawler.extract import byline, dateline, jsonld
-from newscrawler.extract.html import parse_html
+from newscrawler.extract.html import parse_html, select
 from newscrawler.extract.meta import MetaTags, read_meta
 from newscrawler.extract.rules import ExtractionRules
 from newscrawler.extract.title import heading_text, main_heading, strip_site_suffix
@@ -68,13 +67,8 @@ def select_texts(tree: HtmlElement, selector: str | None) -> list[str]:
     `<time>`)."""
     if not selector:
         return []
-    try:
-        elements = CSSSelector(selector)(tree)
-    except Exception:  # a bad selector in a site profile must not stop extraction
-        logger.warning("unusable site selector %r", selector)
-        return []
     texts = []
-    for element in elements:
+    for element in select(tree, selector):
         value = element.get("content") or element.get("datetime")
         value = value if value is not None else element.text_content()
         value = normalize_text(value)

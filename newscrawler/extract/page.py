@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from newscrawler.extract import jsonld, pagetype, teaser
@@ -25,7 +24,7 @@ from newscrawler.extract.body import (
     prune_non_text,
 )
 from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture
-from newscrawler.extract.html import decode_html
+from newscrawler.extract.html import decode_html, select
 from newscrawler.extract.media import lead_image
 from newscrawler.extract.metadata import ParsedPage
 from newscrawler.extract.paywall import MARKUP_WORDS, find_paywall, looks_scrambled
@@ -96,13 +95,8 @@ def _contains(haystack: str, needle: str) -> bool:
 
 
 def _site_patterns(rules: ExtractionRules) -> list[re.Pattern[str]]:
-    patterns = []
-    for pattern in rules.boilerplate:
-        try:
-            patterns.append(re.compile(pattern, re.IGNORECASE))
-        except re.error:  # a bad pattern in a site profile must not stop extraction
-            logger.warning("unusable boilerplate pattern %r", pattern)
-    return patterns
+    # ExtractionRules has checked them; `re` caches the compiled patterns.
+    return [re.compile(pattern, re.IGNORECASE) for pattern in rules.boilerplate]
 
 
 def extract_page(
@@ -145,7 +139,7 @@ def extract_page_with_rules(
         page.tree, may_have_screen_reader_text=any(w in page.html for w in SCREEN_READER_WORDS)
     )
     for selector in rules.remove:
-        _remove(_select_elements(page.tree, selector))
+        _remove(select(page.tree, selector))
     blocks = _body_blocks(page.tree, rules)
     titles = page.title_variants(title)
     if page.heading is not None and is_glued(blocks, titles):
@@ -248,17 +242,9 @@ def _absolute(base: str, url: str | None) -> str | None:
     return urljoin(base, url) if url else None
 
 
-def _select_elements(tree: HtmlElement, selector: str) -> list[HtmlElement]:
-    try:
-        return list(CSSSelector(selector)(tree))
-    except Exception:
-        logger.warning("unusable site selector %r", selector)
-        return []
-
-
 def _body_blocks(tree: HtmlElement, rules: ExtractionRules) -> list[Block]:
     if rules.body:
-        containers = _select_elements(tree, rules.body)
+        containers = select(tree, rules.body)
         if containers:
             return main_text_blocks(containers[0])
     return main_text_blocks(tree)

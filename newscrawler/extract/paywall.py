@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
-from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from newscrawler.extract.html import select
 from newscrawler.extract.jsonld import Node, get, node_types
 
 logger = logging.getLogger(__name__)
@@ -73,14 +73,6 @@ def is_free(value: Any) -> bool | None:
         if lowered in ("true", "1", "yes", "ja"):
             return True
     return None
-
-
-def _select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
-    try:
-        return list(CSSSelector(selector)(tree))
-    except Exception:  # cssselect raises several types for selectors it cannot read
-        logger.debug("unreadable paywall selector %r", selector)
-        return []
 
 
 def _paywalled_parts(nodes: Iterable[Node]) -> tuple[bool, list[str]]:
@@ -142,14 +134,14 @@ def find_paywall(
             info.paywalled = True
     hidden: list[HtmlElement] = list(boxes)
     for selector in rule_selectors:
-        found = [e for e in _select(tree, selector) if not _is_protected(e, heading)]
+        found = [e for e in select(tree, selector) if not _is_protected(e, heading)]
         if found:
             hidden.extend(found)
             info.signals.append(f"rules:{selector}")
             if declared is not True:
                 info.paywalled = True
     for selector in selectors:
-        found = [e for e in _select(tree, selector) if not _is_protected(e, heading)]
+        found = [e for e in select(tree, selector) if not _is_protected(e, heading)]
         with_text = [box for box in prompts if len(_WORD.findall(_visible_text(box))) >= 3]
         unreadable = _behind_box(tree, found, with_text)
         unreadable += [

@@ -6,7 +6,10 @@ page's host. Selectors are CSS.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+from newscrawler.extract.html import compile_selector
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,18 @@ class ExtractionRules:
     the (scrambled) text inside them never reach the body."""
     boilerplate: tuple[str, ...] = ()
     """Regular expressions of whole body lines that are page furniture on this site."""
+
+    def __post_init__(self) -> None:
+        # A typo in a profile fails when the profile is loaded, not silently on every page.
+        singles = (self.title, self.authors, self.date_published, self.body)
+        for selector in [s for s in singles if s] + [*self.remove, *self.paywall]:
+            if compile_selector(selector) is None:
+                raise ValueError(f"unreadable CSS selector in extraction rules: {selector!r}")
+        for pattern in self.boilerplate:
+            try:
+                re.compile(pattern, re.IGNORECASE)
+            except re.error as error:
+                raise ValueError(f"bad boilerplate pattern {pattern!r}: {error}") from None
 
 
 NO_RULES = ExtractionRules()

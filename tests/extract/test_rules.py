@@ -3,9 +3,14 @@ signals are not enough."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timezone
+from typing import Any
+
+import pytest
 
 from newscrawler.extract import ExtractionRules, extract_page_with_rules
+from newscrawler.extract.rules import NO_RULES
 
 CRAWLED = datetime(2024, 7, 1, 12, 0, tzinfo=timezone.utc)
 SENTENCE = "Die Gemeinde hat am Dienstag beschlossen, die Sporthalle im Herbst zu sanieren. "
@@ -60,9 +65,25 @@ def test_without_rules_the_general_signals_apply() -> None:
     assert article.date_published == "2024-06-01T10:00:00+02:00"
 
 
-def test_broken_rules_are_ignored_with_a_warning(caplog) -> None:  # type: ignore[no-untyped-def]
-    rules = ExtractionRules(title="h1[[[", body=":::", remove=("]]",), boilerplate=("(unclosed",))
-    article = extract_page_with_rules(PAGE, "https://x.de/a", rules, crawled_at=CRAWLED).article
-    assert article.title == "SEO-Titel"
+@pytest.mark.parametrize(
+    "broken",
+    [{"title": "h1[[["}, {"body": ":::"}, {"remove": ("]]",)}, {"paywall": ("div..x",)},
+     {"boilerplate": ("(unclosed",)}],
+)  # fmt: skip
+def test_a_broken_rule_fails_when_the_profile_is_loaded(broken: dict[str, Any]) -> None:
+    (value,) = broken.values()
+    shown = value[0] if isinstance(value, tuple) else value
+    with pytest.raises(ValueError, match=re.escape(repr(shown))):
+        ExtractionRules(**broken)
+
+
+def test_a_page_selector_cssselect_cannot_read_costs_only_itself() -> None:
+    # A page's own JSON-LD names the paywalled part with a selector we cannot read.
+    page = PAGE.replace(
+        '"headline": "SEO-Titel",',
+        '"headline": "SEO-Titel", "isAccessibleForFree": false, "hasPart": {"@type": '
+        '"WebPageElement", "isAccessibleForFree": false, "cssSelector": "div[[["},',
+    )
+    article = extract_page_with_rules(page, "https://x.de/a", NO_RULES, crawled_at=CRAWLED).article
+    assert article.is_paywalled
     assert "Nachbarorte" in article.body
-    assert any("unusable" in record.getMessage() for record in caplog.records)
