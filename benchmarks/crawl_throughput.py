@@ -222,7 +222,9 @@ def stat(log: str, key: str) -> float:
 def crawl_command(kind: str, setup: Setup, output: Path) -> list[str]:
     sitemap = f"{setup.server.origin}/sitemap.xml"
     if kind == "C":
-        command = ["crawl", "news", "-a", f"sitemap={sitemap}"]
+        # A full crawl every round: incremental runs would skip what the previous round
+        # emitted (and the repeated pages are one article under many URLs).
+        command = ["crawl", "news", "-a", f"sitemap={sitemap}", "-a", "incremental=0"]
     else:
         mode = "fetch" if kind == "A" else "trafilatura"
         spider = str(HERE / "baseline_spider.py")

@@ -28,6 +28,16 @@ class NewscrawlerAddon:
     def update_settings(self, settings: Settings) -> None:
         from newscrawler import __version__  # noqa: PLC0415 (the package imports this module)
 
+        summary_path = settings.get("NEWSCRAWLER_SUMMARY_PATH")
+        if summary_path:
+            try:
+                str(summary_path) % {"name": "shz", "time": "20220121T113100Z"}
+            except (KeyError, ValueError, TypeError) as error:
+                # now, not after the whole crawl when the summary is written
+                raise ValueError(
+                    f"NEWSCRAWLER_SUMMARY_PATH {summary_path!r} is not a path template"
+                    f" (placeholders: %(name)s, %(time)s; a literal % is %%): {error!r}"
+                ) from None
         contact = settings.get("NEWSCRAWLER_CONTACT_URL") or DEFAULT_CONTACT_URL
         settings.set("USER_AGENT", f"newscrawler/{__version__} (+{contact})", priority="addon")
         if not settings.getdict("FEEDS"):

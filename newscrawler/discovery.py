@@ -94,11 +94,12 @@ def maybe_gunzip(data: bytes, max_size: int) -> bytes:
 
 def absolute_url(base_url: str, href: str) -> str | None:
     """`href` resolved against `base_url` if that gives an http(s) URL with a host; None for
-    malformed URLs (`http://[broken`), `javascript:`, `mailto:` and the like."""
+    malformed URLs (`http://[broken`, a port `:abc`), `javascript:`, `mailto:` and the like."""
     try:
         url = urljoin(base_url, href.strip())
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 (raises ValueError for a port that is not one)
     except ValueError:
         return None
     return url if parts.scheme in ("http", "https") and host else None

@@ -117,11 +117,18 @@ def read_item_urls(path: Path, feed_format: str, offset: int = 0) -> set[str] | 
             data = file.read()
     else:
         with path.open("rb") as file:
-            file.seek(offset if feed_format != "json" else 0)
+            file.seek(offset)  # (`-o x.json` appends a second array: read this run's)
             data = file.read()
     if feed_format == "json":
-        with contextlib.suppress(ValueError):
+        try:
             items = json.loads(data)
+        except ValueError as error:
+            logger.warning(
+                "Could not read back %s as JSON (%s): its articles are not recorded in the"
+                " state and come again in the next run",
+                path,
+                error,
+            )
     else:
         for line in data.splitlines():
             with contextlib.suppress(ValueError):

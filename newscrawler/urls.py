@@ -38,9 +38,13 @@ def canonicalize_url(url: str) -> str:
     lower-cased, default port and a trailing `?` dropped, remaining parameters sorted."""
     parts = urlsplit(strip_tracking(url))
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").lower()
-    port = parts.port if parts.port and parts.port != _DEFAULT_PORTS.get(scheme) else None
-    netloc = f"{host}:{port}" if port else host
+    try:
+        port = parts.port
+    except ValueError:  # `:abc`, `:99999`: not fetchable, but a key must not crash the crawl
+        netloc = parts.netloc.lower()
+    else:
+        host = (parts.hostname or "").lower()
+        netloc = f"{host}:{port}" if port and port != _DEFAULT_PORTS.get(scheme) else host
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
 

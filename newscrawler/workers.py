@@ -42,6 +42,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -73,14 +74,16 @@ STOP_TIMEOUT = 10.0
 
 TIMEOUT_SETTING = "NEWSCRAWLER_EXTRACT_TIMEOUT"
 DEFAULT_TIMEOUT = 120.0
-"""Seconds a worker may take for one page; then it is killed and the page given up."""
+"""Seconds a worker may take for one page (from when it begins it, not from when the page
+was queued); then it is killed and the page given up."""
 
 CRASH_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_CRASH"
 """Test hook: a worker process extracting a URL that contains this environment variable's
 value kills itself (SIGKILL), as a crash in C code would. Unset in normal runs."""
 
 HANG_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_HANG"
-"""Test hook: a worker extracting a URL that contains this value never finishes."""
+"""Test hook: a worker extracting a URL that contains this value never finishes; with
+`@SECONDS` after the value (`slow@1.5`), it takes that long first."""
 
 _FRAME_HEADER = struct.Struct("!Q")
 """Frames between the crawl process and a worker: their length, then their bytes. A page goes
@@ -257,9 +260,11 @@ def _extract_in_worker(
     crash_marker = os.environ.get(CRASH_TEST_ENV)
     if crash_marker and crash_marker in url:
         os.kill(os.getpid(), signal.SIGKILL)
-    hang_marker = os.environ.get(HANG_TEST_ENV)
+    hang_marker, _, seconds = os.environ.get(HANG_TEST_ENV, "").partition("@")
     if hang_marker and hang_marker in url:
-        signal.pause()
+        if not seconds:
+            signal.pause()
+        time.sleep(float(seconds))
     outcome: ExtractedPage | ExtractionError
     try:
         outcome = extract(body, url, declared_encoding, crawled_at)
@@ -313,9 +318,15 @@ class _Worker:
     reading: asyncio.Task[None] | None = None
     killed_for: str = ""
     """Why the crawl process killed the worker, if it did."""
+    head_since: float = 0.0
+    """Event-loop time when the worker began the first pending page (pages are extracted in
+    order: a page's time starts when the one before it is done, not when it was sent)."""
 
     def send(self, task: bytes, body: bytes) -> asyncio.Future[bytes]:
-        future = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        if not self.pending:
+            self.head_since = loop.time()
         self.pending.append(future)
         # No drain(): at most PAGES_PER_WORKER pages are buffered per worker.
         self.writer.write(_FRAME_HEADER.pack(len(task)) + task + _FRAME_HEADER.pack(len(body)))
@@ -487,6 +498,7 @@ class ExtractionWorkers:
                 header = await worker.reader.readexactly(_FRAME_HEADER.size)
                 message = await worker.reader.readexactly(_FRAME_HEADER.unpack(header)[0])
                 future = worker.pending.popleft()
+                worker.head_since = asyncio.get_running_loop().time()
                 if not future.done():  # not cancelled
                     future.set_result(message)
         except (asyncio.IncompleteReadError, ConnectionError):
@@ -502,7 +514,7 @@ class ExtractionWorkers:
         if not dead.killed_for:
             self._inc_stat("extraction/worker_crashes")
             self._restarts_without_progress += 1
-            if self._restarts_without_progress > MAX_RESTARTS_WITHOUT_PROGRESS:
+            if self._restarts_without_progress >= MAX_RESTARTS_WITHOUT_PROGRESS:
                 self._give_up(
                     f"Extraction workers died {self._restarts_without_progress} times in a row "
                     "without extracting a page"
@@ -582,15 +594,22 @@ class ExtractionWorkers:
         return outcome
 
     async def _reply(self, worker: _Worker, future: asyncio.Future[bytes]) -> bytes:
-        """The worker's reply; the worker is killed if the page is still being extracted after
-        the timeout (a page waiting behind another one waits on)."""
+        """The worker's reply; the worker is killed once the page has been extracted (been
+        first in its queue) for longer than the timeout."""
         if self.timeout <= 0:
             return await future
-        try:
-            return await asyncio.wait_for(asyncio.shield(future), self.timeout)
-        except asyncio.TimeoutError:  # TimeoutError from Python 3.11 on
-            if not worker.alive or not worker.pending or worker.pending[0] is not future:
-                return await future  # behind a page that takes long: its own timer runs
+        loop = asyncio.get_running_loop()
+        while True:
+            extracting = bool(worker.pending) and worker.pending[0] is future
+            # Waiting behind another page: look again after a timeout's time at most.
+            deadline = (worker.head_since if extracting else loop.time()) + self.timeout
+            try:
+                return await asyncio.wait_for(asyncio.shield(future), deadline - loop.time())
+            except asyncio.TimeoutError:  # TimeoutError from Python 3.11 on
+                if not worker.alive:
+                    return await future  # being replaced: the page fails with _WorkerDied
+                if extracting and loop.time() >= worker.head_since + self.timeout:
+                    break
         future.cancel()
         worker.killed_for = f"a page took longer than {self.timeout:g} s"
         worker.process.kill()

@@ -219,7 +219,9 @@ def test_non_html_extensions() -> None:
 
 def test_malformed_urls_are_dropped_not_raised() -> None:
     assert absolute_url("https://x.de/a/", "b-12345678") == "https://x.de/a/b-12345678"
-    for bad in ("http://[broken/x", "javascript:alert(1)", "mailto:a@x.de", "ftp://x.de/a"):
+    bad_urls = ("http://[broken/x", "javascript:alert(1)", "mailto:a@x.de", "ftp://x.de/a",
+                "https://x.de:abc/a-12345678", "https://x.de:99999/a-12345678")  # fmt: skip
+    for bad in bad_urls:
         assert absolute_url("https://x.de/", bad) is None, bad
     html = (
         b'<a href="http://[broken/x">a</a><a href="mailto:a@x.de">b</a>'

@@ -236,3 +236,23 @@ def test_sigkill_while_appending_to_one_file(
     assert figures.completed_next_run >= 2
     assert (figures.lost, figures.duplicated, figures.torn) == (0, 0, 0)
     assert figures.temp_left == 0
+
+
+def test_a_sealed_file_deleted_before_its_rename_is_not_counted_as_emitted(
+    shz_site: Path, tmp_path: Path
+) -> None:
+    # A run dies right after sealing its file; a temp-file cleaner then deletes that file.
+    figures = Figures()
+    with ReplicaServer(shz_site) as server:
+        command = crawl_command(
+            "shz", args={"base_url": server.url}, settings={"FEEDS": feeds_setting(tmp_path)}
+        )
+        assert run_killed(command, tmp_path, figures, crash_at="sealed") == -signal.SIGKILL
+        (sealed,) = temp_files(tmp_path)
+        sealed.unlink()
+        assert run_killed(command, tmp_path, figures) == ExitStatus.OK
+    log = (tmp_path / "crawls.log").read_text()
+    assert f"{sealed}, completed by an earlier run that died, is gone before it was" in log
+    files = published_files(tmp_path)
+    audit(files, set(REPLICA_ARTICLES), figures)
+    assert (figures.lost, figures.duplicated, figures.torn) == (0, 0, 0)

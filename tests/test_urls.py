@@ -24,3 +24,9 @@ def test_origin_helpers() -> None:
     assert replace_origin("https://www.shz.de/rss?x=1", "http://127.0.0.1:8000") == (
         "http://127.0.0.1:8000/rss?x=1"
     )
+
+
+def test_a_port_that_is_not_one_gives_a_key_not_an_exception() -> None:
+    # (a canonical link on an article page may carry one; the page must still become an item)
+    assert canonicalize_url("https://WWW.x.de:abc/a?utm_source=x") == "https://www.x.de:abc/a"
+    assert canonicalize_url("https://x.de:99999/a") == "https://x.de:99999/a"

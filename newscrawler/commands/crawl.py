@@ -2,7 +2,8 @@
 
 Scrapy's own `crawl` exits 0 whatever happened. This one exits with an `ExitStatus`
 (`newscrawler.extensions.outcome`): 0 only when the crawl finished normally. It takes the
-spider's run lock before anything starts, so an overlapping run exits at once (status 75).
+run lock (its CrawlState extension does) before anything is fetched, so an overlapping run
+exits at once (status 75).
 `--budget 45m` stops the crawl gracefully after that time (CLOSESPIDER_TIMEOUT).
 """
 
@@ -17,7 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawler.extensions.outcome import ExitStatus, exit_status
-from newscrawler.state import RunLocked, StateError, acquire_run_lock, run_lock_path, state_url
+from newscrawler.state import RunLocked, StateError
 
 if TYPE_CHECKING:
     import argparse
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s?)?")
+_DURATION = re.compile(r"(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?")
 
 
 EXPECTED_START_ERRORS = (ValueError, TypeError, StateError)
@@ -35,8 +36,11 @@ EXPECTED_START_ERRORS = (ValueError, TypeError, StateError)
 
 def parse_duration(text: str) -> int:
     """Seconds in `90`, `90s`, `45m`, `2h` or `1h30m`."""
-    match = _DURATION.fullmatch(text.strip().lower())
-    if not text.strip() or match is None:
+    text = text.strip().lower()
+    # Every number needs its unit, except a number alone (seconds): "1h30" is an error, not
+    # 1 h 30 s.
+    match = _DURATION.fullmatch(text + "s" if text.isdigit() else text)
+    if not text or match is None:
         raise ValueError(f"not a duration: {text!r} (use e.g. 90s, 45m, 2h, 1h30m)")
     hours, minutes, seconds = (int(part or 0) for part in match.groups())
     total = hours * 3600 + minutes * 60 + seconds
@@ -88,21 +92,18 @@ class Command(ScrapyCrawlCommand):
         except KeyError as error:  # the spider loader's "Spider not found"
             self._not_started(ExitStatus.NOT_STARTED, str(error.args[0] if error.args else error))
             return
-        try:
-            url = state_url(crawler.settings, args[0])
-            acquire_run_lock(run_lock_path(url, crawler.settings, args[0]))
-        except RunLocked as error:
-            self._not_started(ExitStatus.LOCKED, f"spider {args[0]!r} is running: {error}")
-            return
-        except StateError as error:
-            self._not_started(ExitStatus.NOT_STARTED, str(error))
-            return
+        # The run lock is taken by the CrawlState extension, before anything is fetched: the
+        # lock's name needs the spider (the news spider's depends on its arguments).
         bootstrap_errors: list[BaseException] = []
         started = self.crawler_process.crawl(crawler, **opts.spargs)
         _collect_failure(started, bootstrap_errors)
         self.crawler_process.start()
         if bootstrap_errors or crawler.spider is None or self.crawler_process.bootstrap_failed:
             failure = bootstrap_errors[0] if bootstrap_errors else None
+            if isinstance(failure, RunLocked):
+                name = crawler.spider.name if crawler.spider else args[0]
+                self._not_started(ExitStatus.LOCKED, f"spider {name!r} is running: {failure}")
+                return
             self._not_started(
                 ExitStatus.NOT_STARTED,
                 f"{type(failure).__name__}: {failure}" if failure else "see the errors above",

@@ -35,6 +35,7 @@ from newscrawler.state import (
     StateLost,
     StateStore,
     acquire_run_lock,
+    local_feed_path,
     open_state,
     public_url,
     run_lock_path,
@@ -108,6 +109,8 @@ class CrawlState:
         published by them before they died (no summary of theirs lists them)."""
         self.committed: Counter[str] = Counter()
         self.recover()
+        if self.incremental:
+            self.warn_about_unrecorded_feeds(crawler.settings.getdict("FEEDS"))
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
         crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -121,6 +124,19 @@ class CrawlState:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
+
+    @staticmethod
+    def warn_about_unrecorded_feeds(feeds: dict[str, Any]) -> None:
+        """Only local files are published through the state's journal (newscrawler.feeds):
+        what goes anywhere else (stdout, S3, FTP) is never recorded as emitted."""
+        for uri in feeds:
+            if local_feed_path(uri) is None:
+                logger.warning(
+                    "Feed %s is not a local file: the articles written to it are not recorded"
+                    " in the state, so the next incremental run emits them again (write to a"
+                    " local file and copy it, or use -a incremental=0 on purpose)",
+                    uri,
+                )
 
     @staticmethod
     def _start_in_a_new_second(previous: str | None) -> datetime:
@@ -146,7 +162,17 @@ class CrawlState:
         delete the unsealed ones, release their other claims."""
         for publication in self.store.orphaned_publications(self.owner):
             temp, final = Path(publication.temp_path), Path(publication.final_path)
-            if publication.sealed:
+            if publication.sealed and not (temp.exists() or final.exists()):
+                # Sealed, then its file vanished before the rename (deleted by a cleaner):
+                # its articles are in no file, so they are not emitted; the next run gets them.
+                self.store.abandon_publication(publication.id)
+                logger.warning(
+                    "%s, completed by an earlier run that died, is gone before it was"
+                    " published: its articles count as not emitted",
+                    temp,
+                )
+                self._stat("recovered_files_lost")
+            elif publication.sealed:
                 if temp.exists():
                     publish(temp, final)
                 counts = self.store.finish_publication(publication.id, iso(utc_now()))
@@ -213,8 +239,12 @@ class CrawlState:
             error,
         )
         self._stat("state_lost")
+        # (Crawler.engine raises until the engine exists: lost during recovery, the failing
+        # call itself ends the start with a StateError)
+        if not self.spider_open or self._stopping is not None:
+            return
         engine = self.crawler.engine
-        if self.spider_open and engine is not None and self._stopping is None:
+        if engine is not None:
             self._stopping = deferred_from_coro(engine.close_spider_async(reason="state_lost"))
 
     # --- End of run ---------------------------------------------------------------------------

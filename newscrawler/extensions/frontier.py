@@ -116,7 +116,8 @@ class SharedFrontier:
             raise NotConfigured("no shared frontier")
         self.crawler = crawler
         self.stats = crawler.stats
-        spider = crawler.spidercls.name
+        assert crawler.spider is not None, "the spider is created before the extensions"
+        spider = crawler.spider.name  # (the news spider's is its site's)
         self.worker = new_owner_id()
         self.idle_close = settings.getfloat("NEWSCRAWLER_FRONTIER_IDLE_CLOSE", DEFAULT_IDLE_CLOSE)
         self.lease_ms = int(LEASE_SECONDS * 1000)

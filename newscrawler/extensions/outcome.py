@@ -58,6 +58,12 @@ def exit_status(stats: dict[str, Any]) -> ExitStatus:
     return ExitStatus.OK
 
 
+PAGE_LEVEL_LOGGERS = frozenset({"trafilatura", "htmldate", "justext", "courlan"})
+"""Extraction libraries that log a problem of one page (an empty tree, a fragment lxml cannot
+parse) as an ERROR: that page costs at most its item, which the spider counts; the run has not
+failed, so these do not make the exit status non-zero."""
+
+
 class ErrorCounter(logging.Handler):
     """Counts ERROR and CRITICAL records into a stat, for the whole run.
 
@@ -69,6 +75,9 @@ class ErrorCounter(logging.Handler):
         self.stats = crawler.stats
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name.partition(".")[0] in PAGE_LEVEL_LOGGERS:
+            self.stats.inc_value("newscrawler/page_level_library_errors")
+            return
         self.stats.inc_value("newscrawler/errors_logged")
 
 

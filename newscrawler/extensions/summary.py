@@ -146,7 +146,7 @@ class RunSummary:
         if self.written:
             return
         self.written = True
-        spider = self.crawler.spidercls.name
+        spider = self.crawler.spider.name if self.crawler.spider else self.crawler.spidercls.name
         stats = self.crawler.stats.get_stats()
         state = self.crawler.get_extension(CrawlState)
         summary = run_summary(

@@ -5,7 +5,7 @@ A spider middleware, so it sees both what the spider asks for and what it emits:
 - an article request (it carries its `ArticleLead` in `meta[LEAD_META_KEY]`) whose URL the
   state knows is dropped before it reaches the scheduler, unless the listing dates a change
   (`lead.modified`) after we last fetched the page; feeds, sitemaps and section pages carry no
-  lead and are always fetched;
+  lead, and they and every other start point (`-a url=`) are always fetched;
 - an article the state knows under any of its URLs (listing URL, fetched URL, canonical URL)
   with the same body fingerprint and `date_modified` is dropped; any other article is claimed
   (see `newscrawler.state.base`) and emitted as "new" or "updated". It counts as emitted only
@@ -26,7 +26,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
 from newscrawler.extensions.crawl_state import CrawlState
-from newscrawler.request_meta import LEAD_META_KEY
+from newscrawler.request_meta import LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.state import ArticleRecord, Emission, StateError, StateLost
 from newscrawler.text import fingerprint
 from newscrawler.urls import canonicalize_url
@@ -93,7 +93,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
 
     def get_processed_request(self, request: Request, response: Response | None) -> Request | None:
         lead: ArticleLead | None = request.meta.get(LEAD_META_KEY)
-        if lead is None:
+        if lead is None or request.meta.get(START_POINT_META_KEY):
             return request
         key = canonicalize_url(lead.url)
         try:
@@ -161,7 +161,13 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             )  # fmt: skip
             if same is not None:
                 self.store.note_unchanged(keys, same, crawled_at)
-                logger.debug("Unchanged since emitted, not emitted again: %s", adapter["url"])
+                asked_for = response is not None and response.meta.get(START_POINT_META_KEY)
+                logger.log(
+                    logging.INFO if asked_for else logging.DEBUG,
+                    "Unchanged since emitted, not emitted again%s: %s",
+                    " (-a incremental=0 emits it anyway)" if asked_for else "",
+                    adapter["url"],
+                )
                 self._stat("items_unchanged")
                 return None
             kind = "updated" if known else "new"

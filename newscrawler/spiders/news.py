@@ -115,6 +115,10 @@ class GenericNewsSpider(NewsSpider):
             )
         self.depth_argument = parse_depth(depth)
         super().__init__(*args, **kwargs)
+        # The run is the site's: its output folder, state, run lock and frontier are those of
+        # `scrapy crawl <profile>` (or of the host, for a site without a profile), so crawls of
+        # two sites never block each other and two ways into one site share one memory.
+        self.name = self.site_profile.name
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
