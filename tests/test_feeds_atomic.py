@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from newscrawler.demo.server import ReplicaServer
+from newscrawler.extensions.crawl_state import CrawlState
 from newscrawler.feeds import (
     AtomicFileFeedStorage,
     read_item_urls,
@@ -66,6 +67,32 @@ def test_item_urls_are_read_back(tmp_path: Path) -> None:
     array.write_text(json.dumps([{"url": "https://x/4"}, {"title": "no url"}]))
     assert read_item_urls(array, "json") == {"https://x/4"}
     assert read_item_urls(array, "csv") is None
+    # `-o x.json` a second time appends another array (not valid JSON as a whole): this run's
+    # array is read from where it starts.
+    first_run = array.stat().st_size
+    with array.open("a") as file:
+        file.write(json.dumps([{"url": "https://x/5"}]))
+    assert read_item_urls(array, "json", first_run) == {"https://x/5"}
+
+
+def test_unreadable_json_is_a_warning_not_a_silence(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    torn = tmp_path / "a.json"
+    torn.write_text('[{"url": "https://x/1"}')
+    assert read_item_urls(torn, "json") == set()
+    assert "Could not read back" in caplog.text and "come again in the next run" in caplog.text
+
+
+def test_feeds_the_state_cannot_record_are_named_at_the_start(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    feeds = {"stdout:": {}, "s3://bucket/%(name)s.jsonl": {}, "out/%(name)s.jsonl": {}}
+    CrawlState.warn_about_unrecorded_feeds(feeds)
+    warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warned) == 2
+    assert warned[0].startswith("Feed stdout: is not a local file")
+    assert warned[1].startswith("Feed s3://bucket/%(name)s.jsonl is not a local file")
 
 
 def test_small_files_are_replaced_atomically(tmp_path: Path) -> None:
