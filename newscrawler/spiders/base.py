@@ -307,7 +307,7 @@ class NewsSpider(scrapy.Spider):
             self._stat("articles_skipped/not_html")
             return False
         body = response.body
-        if not body.strip():
+        if not body or body.isspace():  # (strip() would copy the page)
             logger.warning("Empty page, no article: %s", response.url)
             self._stat("articles_dropped/empty")
             return False
