@@ -1,5 +1,6 @@
-"""The Redis state store against a real redis-server: the operations of the SQLite store, and
-what sharing adds (runs that overlap, leases, machines, a server that goes away)."""
+"""The Redis state store against a real redis-server: what sharing adds (runs that overlap,
+leases, machines, a server that goes away). The operations every store offers are tested
+against it in test_state_contract.py."""
 
 from __future__ import annotations
 
@@ -63,82 +64,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
 def url(server: RedisServer) -> str:
     server.client().flushall()
     return f"{server.url()}?spider=shz"
-
-
-@pytest.fixture
-def store(url: str) -> Iterator[RedisState]:
-    opened = RedisState(url)
-    opened.begin_run(RUN_A, T1)
-    yield opened
-    opened.close()
-
-
-def publish(store: RedisState, owner: str, urls: list[str], at: str) -> dict[str, int]:
-    publication = store.begin_publication(owner, "/out/.x.part", "/out/x.jsonl")
-    store.seal_publication(publication, urls)
-    return store.finish_publication(publication, at)
-
-
-# --- The operations every store offers ----------------------------------------------------------
-
-
-def test_an_article_counts_as_emitted_only_once_published(store: RedisState) -> None:
-    url, alias = "https://www.shz.de/a-1", "https://www.shz.de/canonical-a-1"
-    assert store.claim(RUN_A, emission(url, extra_keys=(alias,)))
-    assert store.lookup([url, alias]) == {}
-    assert publish(store, RUN_A, [url], T2) == {"new": 1}
-    records = store.lookup([url, alias, "https://www.shz.de/other"])
-    assert set(records) == {url, alias}
-    record = records[url]
-    assert (record.fingerprint, record.first_emitted, record.last_emitted) == ("f1", T2, T2)
-    assert (record.last_checked, record.date_modified) == (T1, None)
-    assert record.date_published == "2022-01-21T09:00:00+01:00"
-
-
-def test_a_claim_is_all_or_nothing(store: RedisState) -> None:
-    store.begin_run(RUN_B, T1)
-    assert store.claim(RUN_A, emission("https://x/1", extra_keys=("https://x/shared",)))
-    assert not store.claim(RUN_B, emission("https://x/2", extra_keys=("https://x/shared",)))
-    assert not store.claim(RUN_A, emission("https://x/1"))
-    assert store.claim(RUN_B, emission("https://x/2"))
-
-
-def test_an_update_keeps_the_first_emission(store: RedisState) -> None:
-    url = "https://www.shz.de/a-1"
-    store.claim(RUN_A, emission(url))
-    publish(store, RUN_A, [url], T1)
-    store.claim(RUN_A, emission(url, fingerprint="f2", kind="updated"))
-    assert publish(store, RUN_A, [url], T3) == {"updated": 1}
-    record = store.lookup([url])[url]
-    assert (record.fingerprint, record.first_emitted, record.last_emitted) == ("f2", T1, T3)
-
-
-def test_only_the_articles_in_the_file_are_committed(store: RedisState) -> None:
-    store.begin_run(RUN_B, T1)
-    published, dropped = "https://x/in-file", "https://x/dropped-by-a-pipeline"
-    store.claim(RUN_A, emission(published))
-    store.claim(RUN_A, emission(dropped))
-    publish(store, RUN_A, [published, "https://x/someone-elses"], T2)
-    assert set(store.lookup([published, dropped])) == {published}
-    assert store.release_claims(RUN_A) == 1
-    assert store.claim(RUN_B, emission(dropped))
-
-
-def test_unchanged_article_gets_new_aliases_and_check_time(store: RedisState) -> None:
-    url, alias = "https://www.shz.de/a-1", "https://www.shz.de/a-1-print"
-    store.claim(RUN_A, emission(url))
-    publish(store, RUN_A, [url], T1)
-    store.note_unchanged([url, alias], store.lookup([url])[url], T3)
-    records = store.lookup([url, alias])
-    assert {r.last_checked for r in records.values()} == {T3}
-    assert {r.last_emitted for r in records.values()} == {T1}
-
-
-def test_runs_are_remembered(store: RedisState) -> None:
-    assert store.last_run_started() == T1
-    store.begin_run(RUN_B, T2)
-    store.end_run(RUN_B)
-    assert store.last_run_started() == T2
 
 
 # --- What sharing adds ------------------------------------------------------------------------

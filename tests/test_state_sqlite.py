@@ -1,4 +1,5 @@
-"""The SQLite state store and the run lock, on real files and real processes."""
+"""The SQLite state store and the run lock, on real files and real processes (the operations
+every store offers: test_state_contract.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -45,60 +45,6 @@ def emission(
         date_modified=modified,
         crawled_at=T1,
     )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[SqliteState]:
-    opened = SqliteState(f"sqlite://{tmp_path}/state/shz.sqlite")
-    yield opened
-    opened.close()
-
-
-def publish(store: SqliteState, owner: str, urls: list[str], at: str) -> dict[str, int]:
-    publication = store.begin_publication(owner, "/out/.x.part", "/out/x.jsonl")
-    store.seal_publication(publication, urls)
-    return store.finish_publication(publication, at)
-
-
-def test_an_article_counts_as_emitted_only_once_published(store: SqliteState) -> None:
-    url, alias = "https://www.shz.de/a-1", "https://www.shz.de/canonical-a-1"
-    assert store.claim(RUN_A, emission(url, extra_keys=(alias,)))
-    assert store.lookup([url, alias]) == {}  # claimed, not emitted
-    assert publish(store, RUN_A, [url], T2) == {"new": 1}
-    records = store.lookup([url, alias, "https://www.shz.de/other"])
-    assert set(records) == {url, alias}
-    record = records[url]
-    assert (record.fingerprint, record.first_emitted, record.last_emitted) == ("f1", T2, T2)
-    assert record.last_checked == T1  # when the page was fetched
-
-
-def test_a_claim_is_all_or_nothing(store: SqliteState) -> None:
-    assert store.claim(RUN_A, emission("https://x/1", extra_keys=("https://x/shared",)))
-    # Any key already claimed (by this run or another one) fails the whole claim.
-    assert not store.claim(RUN_B, emission("https://x/2", extra_keys=("https://x/shared",)))
-    assert not store.claim(RUN_A, emission("https://x/1"))
-    assert store.claim(RUN_B, emission("https://x/2"))  # nothing of the failed claim remains
-
-
-def test_an_update_keeps_the_first_emission(store: SqliteState) -> None:
-    url = "https://www.shz.de/a-1"
-    store.claim(RUN_A, emission(url))
-    publish(store, RUN_A, [url], T1)
-    store.claim(RUN_B, emission(url, fingerprint="f2", kind="updated", modified=T2))
-    assert publish(store, RUN_B, [url], T3) == {"updated": 1}
-    record = store.lookup([url])[url]
-    assert (record.fingerprint, record.date_modified) == ("f2", T2)
-    assert (record.first_emitted, record.last_emitted) == (T1, T3)
-
-
-def test_only_the_articles_in_the_file_are_committed(store: SqliteState) -> None:
-    published, dropped = "https://x/in-file", "https://x/dropped-by-a-pipeline"
-    store.claim(RUN_A, emission(published))
-    store.claim(RUN_A, emission(dropped))
-    publish(store, RUN_A, [published, "https://x/someone-elses"], T2)
-    assert set(store.lookup([published, dropped])) == {published}
-    assert store.release_claims(RUN_A) == 1
-    assert store.claim(RUN_B, emission(dropped))  # free again
 
 
 def test_orphans_of_a_dead_run(tmp_path: Path) -> None:
@@ -142,24 +88,6 @@ def test_files_of_runs_that_died_are_reported(tmp_path: Path) -> None:
     store.end_run(RUN_A)
     assert store.take_unreported_files(run_c) == []
     store.close()
-
-
-def test_unchanged_article_gets_new_aliases_and_check_time(store: SqliteState) -> None:
-    url, alias = "https://www.shz.de/a-1", "https://www.shz.de/a-1-print"
-    store.claim(RUN_A, emission(url))
-    publish(store, RUN_A, [url], T1)
-    store.note_unchanged([url, alias], store.lookup([url])[url], T3)
-    records = store.lookup([url, alias])
-    assert {r.last_checked for r in records.values()} == {T3}
-    assert {r.last_emitted for r in records.values()} == {T1}
-
-
-def test_runs_are_remembered(store: SqliteState) -> None:
-    assert store.last_run_started() is None
-    store.begin_run(RUN_A, T1)
-    store.begin_run(RUN_B, T2)
-    store.end_run(RUN_B)
-    assert store.last_run_started() == T2
 
 
 def test_state_urls_and_errors(tmp_path: Path) -> None:
