@@ -17,7 +17,6 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawler.state import (
-    Emission,
     StateError,
     StateLost,
     open_state,
@@ -27,9 +26,9 @@ from newscrawler.state import (
 )
 from newscrawler.state.redis import RedisState, split_state_url
 from tests.scale_support import RedisServer
+from tests.state_support import T1, T2, emission
 
 HOST = socket.gethostname()
-T1, T2, T3 = "2022-01-21T10:00:00+00:00", "2022-01-21T11:00:00+00:00", "2022-01-21T12:00:00+00:00"
 
 
 def run_id(name: str, *, host: str = HOST, pid: int | None = None) -> str:
@@ -39,19 +38,6 @@ def run_id(name: str, *, host: str = HOST, pid: int | None = None) -> str:
 # Runs of this process (alive while their store renews their lease), and of another machine.
 RUN_A, RUN_B = run_id("aaaaaa"), run_id("bbbbbb")
 ELSEWHERE = run_id("cccccc", host="other-machine", pid=4242)
-
-
-def emission(url: str, *, fingerprint: str = "f1", kind: str = "new",
-             extra_keys: tuple[str, ...] = ()) -> Emission:  # fmt: skip
-    return Emission(
-        keys=(url, *extra_keys),
-        item_url=url,
-        kind=kind,
-        fingerprint=fingerprint,
-        date_published="2022-01-21T09:00:00+01:00",
-        date_modified=None,
-        crawled_at=T1,
-    )
 
 
 @pytest.fixture(scope="module")

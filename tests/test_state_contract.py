@@ -11,33 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from newscrawler.state import Emission, StateStore
+from newscrawler.state import StateStore
 from newscrawler.state.redis import RedisState
 from newscrawler.state.sqlite import SqliteState
 from tests.scale_support import RedisServer
+from tests.state_support import T1, T2, T3, emission
 
 # Runs of this process on this machine: a Redis store keeps their leases alive.
 RUN_A, RUN_B = (f"{socket.gethostname()}:{os.getpid()}:{name}" for name in ("aaaaaa", "bbbbbb"))
-T1, T2, T3 = "2022-01-21T10:00:00+00:00", "2022-01-21T11:00:00+00:00", "2022-01-21T12:00:00+00:00"
-
-
-def emission(
-    url: str,
-    *,
-    fingerprint: str = "f1",
-    kind: str = "new",
-    extra_keys: tuple[str, ...] = (),
-    modified: str | None = None,
-) -> Emission:
-    return Emission(
-        keys=(url, *extra_keys),
-        item_url=url,
-        kind=kind,
-        fingerprint=fingerprint,
-        date_published="2022-01-21T09:00:00+01:00",
-        date_modified=modified,
-        crawled_at=T1,
-    )
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawler.state import (
-    Emission,
     RunLocked,
     StateError,
     acquire_run_lock,
@@ -23,28 +22,9 @@ from newscrawler.state import (
     state_url,
 )
 from newscrawler.state.sqlite import SqliteState
+from tests.state_support import T1, T2, emission
 
 RUN_A, RUN_B = "host:1:aaaaaa", "host:2:bbbbbb"
-T1, T2, T3 = "2022-01-21T10:00:00+00:00", "2022-01-21T11:00:00+00:00", "2022-01-21T12:00:00+00:00"
-
-
-def emission(
-    url: str,
-    *,
-    fingerprint: str = "f1",
-    kind: str = "new",
-    extra_keys: tuple[str, ...] = (),
-    modified: str | None = None,
-) -> Emission:
-    return Emission(
-        keys=(url, *extra_keys),
-        item_url=url,
-        kind=kind,
-        fingerprint=fingerprint,
-        date_published="2022-01-21T09:00:00+01:00",
-        date_modified=modified,
-        crawled_at=T1,
-    )
 
 
 def test_orphans_of_a_dead_run(tmp_path: Path) -> None:
