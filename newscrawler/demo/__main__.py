@@ -48,18 +48,15 @@ def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     args.output_dir.mkdir(parents=True, exist_ok=True)
     output = args.output_dir / f"{stamp}.jsonl"
-    server = (
-        RehostedReplica(SITES_DIR / args.site, origin=GENERIC_ORIGIN)
-        if args.site == GENERIC_SITE
-        else ReplicaServer(SITES_DIR / args.site)
-    )
+    server: ReplicaServer
+    if args.site == GENERIC_SITE:
+        server = RehostedReplica(SITES_DIR / args.site, origin=GENERIC_ORIGIN)
+        spider = ["news", "-a", f"site={server.url}"]
+    else:
+        server = ReplicaServer(SITES_DIR / args.site)
+        spider = [args.site, "-a", f"base_url={server.url}"]
     with server:
         print(f"Serving the {args.site} replica on {server.url}")
-        spider = (
-            ["news", "-a", f"site={server.url}"]
-            if args.site == GENERIC_SITE
-            else [args.site, "-a", f"base_url={server.url}"]
-        )
         command = [
             sys.executable, "-m", "scrapy", "crawl", *spider, "-O", str(output),
             # every demo shows the whole replica, not only what earlier demos did not
