@@ -12,8 +12,7 @@ import pytest
 
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
-
-SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "news_article.schema.json"
+from tests.support.paths import SCHEMA_PATH
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,8 @@ import pytest
 
 from newscrawler.demo.server import ReplicaServer, Reply
 from newscrawler.extensions.outcome import ExitStatus
-from tests.cron_spiders import BROKEN_PAGE
-from tests.cron_support import crawl_command, feeds_setting, run_cron, start_crawl
+from tests.support.cron import crawl_command, feeds_setting, run_cron, start_crawl
+from tests.support.spiders import BROKEN_PAGE
 
 pytestmark = pytest.mark.slow
 
@@ -43,7 +43,7 @@ def test_error_in_a_callback(shz_server: ReplicaServer, tmp_path: Path) -> None:
         "shz_broken",
         tmp_path,
         args={"base_url": shz_server.url},
-        settings={"SPIDER_MODULES": "newscrawler.spiders,tests.cron_spiders"},
+        settings={"SPIDER_MODULES": "newscrawler.spiders,tests.support.spiders"},
     )
     assert run.returncode == ExitStatus.ERRORS_LOGGED, run.log[-3000:]
     assert "a bug in a callback" in run.log

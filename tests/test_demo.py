@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.crawl import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

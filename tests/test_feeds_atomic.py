@@ -17,8 +17,9 @@ from newscrawler.feeds import (
     uri_params,
     write_atomically,
 )
-from tests.crawl import run_crawl
-from tests.cron_support import list_in_sitemap, temp_files, write_article
+from tests.support.crawl import run_crawl
+from tests.support.cron import temp_files
+from tests.support.replica import list_in_sitemap, write_article
 
 
 def jsonl(*urls: str) -> bytes:

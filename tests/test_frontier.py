@@ -21,8 +21,8 @@ from newscrawler.extensions.frontier import JOIN, LEAVE, LOOK
 from newscrawler.extensions.outcome import ExitStatus
 from newscrawler.frontier import FrontierAddon, show_scrapy_redis_deprecations
 from newscrawler.state import state_url
-from tests.scale_support import RedisServer, Worker, audit, free_port, grow_site, start_worker
-from tests.test_incremental_crawl import REPLICA_ARTICLES
+from tests.support.replica import REPLICA_ARTICLES
+from tests.support.scale import RedisServer, Worker, audit, free_port, grow_site, start_worker
 
 # Scrapy deprecations scrapy-redis 0.9.1 triggers under Scrapy 2.19 (file:line, message).
 # An upgrade of either that changes this list fails the test: then review the frontier.

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from newscrawler.demo.server import ReplicaServer, Reply
-from tests.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, run_crawl
 
 pytestmark = pytest.mark.slow
 

@@ -21,28 +21,17 @@ from newscrawler.demo.server import ReplicaServer
 from newscrawler.state import ArticleRecord
 from newscrawler.state.sqlite import SqliteState
 from newscrawler.urls import canonicalize_url
-from tests.cron_support import (
+from tests.support.cron import Run, published_files, run_cron, temp_files
+from tests.support.replica import (
+    REPLICA_ARTICLES,
     SHZ,
-    Run,
     list_in_feed,
     list_in_sitemap,
-    published_files,
-    run_cron,
-    temp_files,
     write_article,
 )
 
 pytestmark = pytest.mark.slow
 
-# The replica's articles (the video page is no article, the private one robots.txt forbids).
-REPLICA_ARTICLES = {
-    "/deutschland-welt/politik/artikel/"
-    "blinken-und-lawrow-in-genf-letzte-chance-fuer-deeskalation-41250311",
-    "/lokales/flensburg/artikel/flensburger-foerde-neuer-faehranleger-eroeffnet-41248890",
-    "/lokales/flensburg/artikel/handball-sg-flensburg-handewitt-gewinnt-nordderby-41252004",
-    "/lokales/kiel/artikel/kieler-woche-2022-programm-steht-fest-41251577",
-    "/lokales/kieler-nachrichten/kiel-bekommt-neue-radwege-entlang-der-hoern-id34567890.html",
-}
 VIDEO = "/video/artikel/hafen-kiel-im-zeitraffer-41251000"
 
 

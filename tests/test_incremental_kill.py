@@ -27,16 +27,14 @@ import pytest
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.extensions.outcome import ExitStatus
 from newscrawler.feeds import CRASH_ENV
-from tests.cron_support import (
+from tests.support.cron import (
     crawl_command,
     feeds_setting,
-    list_in_sitemap,
     published_files,
     start_crawl,
     temp_files,
-    write_article,
 )
-from tests.test_incremental_crawl import REPLICA_ARTICLES
+from tests.support.replica import REPLICA_ARTICLES, list_in_sitemap, write_article
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ from newscrawler.demo import GENERIC_ORIGIN, GENERIC_SITE, SITES_DIR
 from newscrawler.demo.server import RehostedReplica
 from newscrawler.extensions.outcome import ExitStatus
 from newscrawler.state import acquire_run_lock
-from tests.cron_support import run_cron
+from tests.support.cron import run_cron
 
 pytestmark = pytest.mark.slow
 

@@ -12,7 +12,7 @@ import pytest
 
 from newscrawler.demo import GENERIC_ORIGIN, GENERIC_SITE, SITES_DIR
 from newscrawler.demo.server import RehostedReplica, ReplicaServer, Reply
-from tests.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, run_crawl
 
 pytestmark = pytest.mark.slow
 

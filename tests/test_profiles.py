@@ -37,7 +37,7 @@ from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.sites import PROFILES
 from newscrawler.spiders.sites import SITE_SPIDERS
-from tests.crawl import CrawlResult, run_crawl
+from tests.support.crawl import CrawlResult, run_crawl
 
 pytestmark = pytest.mark.slow
 

@@ -9,8 +9,7 @@ import sys
 from scrapy.utils.project import get_project_settings
 
 from newscrawler.schema import article_json_schema_text
-from tests.conftest import SCHEMA_PATH
-from tests.crawl import PROJECT_ROOT
+from tests.support.paths import PROJECT_ROOT, SCHEMA_PATH
 
 
 def test_published_schema_matches_the_item_class() -> None:

@@ -14,8 +14,8 @@ import pytest
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.extensions.outcome import ExitStatus
 from newscrawler.feeds import CRASH_ENV
-from tests.cron_support import published_files, run_cron, temp_files
-from tests.scale_support import (
+from tests.support.cron import published_files, run_cron, temp_files
+from tests.support.scale import (
     JitteryReplica,
     RedisServer,
     audit,

@@ -25,8 +25,8 @@ from newscrawler.state import (
     state_url,
 )
 from newscrawler.state.redis import RedisState, split_state_url
-from tests.scale_support import RedisServer
-from tests.state_support import T1, T2, emission
+from tests.support.scale import RedisServer
+from tests.support.state import T1, T2, emission
 
 HOST = socket.gethostname()
 
@@ -212,7 +212,7 @@ def test_concurrent_claims_from_two_processes(url: str, tmp_path: Path) -> None:
 
 
 def test_unreachable_redis_is_a_clear_error() -> None:
-    from tests.scale_support import free_port
+    from tests.support.scale import free_port
 
     started = time.monotonic()
     with pytest.raises(StateError, match=r"cannot use the Redis state redis://127\.0\.0\.1"):

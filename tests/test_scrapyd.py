@@ -19,9 +19,9 @@ from urllib.request import urlopen
 import pytest
 
 from newscrawler.demo.server import ReplicaServer
-from tests.crawl import PROJECT_ROOT
-from tests.scale_support import ScrapydServer
-from tests.test_incremental_crawl import REPLICA_ARTICLES
+from tests.support.paths import PROJECT_ROOT
+from tests.support.replica import REPLICA_ARTICLES
+from tests.support.scale import ScrapydServer
 
 pytestmark = pytest.mark.slow
 

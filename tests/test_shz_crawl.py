@@ -15,7 +15,8 @@ import pytest
 
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
-from tests.crawl import FAST_SETTINGS, PROJECT_ROOT, CrawlResult, read_jsonl, run_crawl
+from tests.support.crawl import FAST_SETTINGS, CrawlResult, read_jsonl, run_crawl
+from tests.support.paths import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -178,7 +179,7 @@ def test_default_output_file_only_without_o(served: ReplicaServer, tmp_path: Pat
 
 
 def run_default_crawl(served: ReplicaServer, output_dir: Path) -> subprocess.CompletedProcess[str]:
-    """`scrapy crawl shz` without -o/-O (tests.crawl.run_crawl always passes -O)."""
+    """`scrapy crawl shz` without -o/-O (tests.support.crawl.run_crawl always passes -O)."""
     settings = {**FAST_SETTINGS, "NEWSCRAWLER_OUTPUT_DIR": str(output_dir)}
     command = [sys.executable, "-m", "scrapy", "crawl", "shz", "-a", f"base_url={served.url}"]
     for key, value in settings.items():

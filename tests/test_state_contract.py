@@ -14,8 +14,8 @@ import pytest
 from newscrawler.state import StateStore
 from newscrawler.state.redis import RedisState
 from newscrawler.state.sqlite import SqliteState
-from tests.scale_support import RedisServer
-from tests.state_support import T1, T2, T3, emission
+from tests.support.scale import RedisServer
+from tests.support.state import T1, T2, T3, emission
 
 # Runs of this process on this machine: a Redis store keeps their leases alive.
 RUN_A, RUN_B = (f"{socket.gethostname()}:{os.getpid()}:{name}" for name in ("aaaaaa", "bbbbbb"))

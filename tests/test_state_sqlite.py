@@ -22,7 +22,7 @@ from newscrawler.state import (
     state_url,
 )
 from newscrawler.state.sqlite import SqliteState
-from tests.state_support import T1, T2, emission
+from tests.support.state import T1, T2, emission
 
 RUN_A, RUN_B = "host:1:aaaaaa", "host:2:bbbbbb"
 

@@ -17,10 +17,9 @@ import uuid
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
-from scrapy import signals
 
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
@@ -34,10 +33,7 @@ from newscrawler.workers import (
     usable_cpus,
     worker_count,
 )
-from tests.crawl import CrawlResult, run_crawl
-
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
+from tests.support.crawl import CrawlResult, run_crawl
 
 KIELER_WOCHE = "/lokales/kiel/artikel/kieler-woche-2022-programm-steht-fest-41251577"
 ARTICLE_FILE = SITES_DIR / "shz" / "lokales" / "kiel" / "artikel"
@@ -213,26 +209,6 @@ def test_a_page_that_kills_its_worker_costs_that_page_only(
     )
 
 
-class KillOneWorker:
-    """Test extension: SIGKILLs one extraction worker after the second item, once."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.items = 0
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> KillOneWorker:
-        extension = cls(crawler)
-        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
-        return extension
-
-    def item_scraped(self) -> None:
-        self.items += 1
-        if self.items == 2:
-            spider: Any = self.crawler.spider
-            os.kill(spider.workers.worker_pids[0], 9)
-
-
 @pytest.mark.slow
 def test_a_worker_killed_mid_crawl_costs_no_page(
     served: ReplicaServer, inline: CrawlResult, tmp_path: Path
@@ -241,7 +217,7 @@ def test_a_worker_killed_mid_crawl_costs_no_page(
         served,
         tmp_path / "items.jsonl",
         settings={
-            "EXTENSIONS": '{"tests.test_workers.KillOneWorker": 0}',
+            "EXTENSIONS": '{"tests.support.faults.KillOneWorker": 0}',
             # One article at a time: the kill falls between pages, mid-crawl.
             "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
         },

@@ -31,15 +31,8 @@ import pytest
 import redis
 
 from newscrawler.demo.server import ReplicaServer, Reply
-from tests.cron_support import (
-    crawl_command,
-    feeds_setting,
-    list_in_sitemap,
-    published_files,
-    start_crawl,
-    write_article,
-)
-from tests.test_incremental_crawl import REPLICA_ARTICLES
+from tests.support.cron import crawl_command, feeds_setting, published_files, start_crawl
+from tests.support.replica import REPLICA_ARTICLES, list_in_sitemap, write_article
 
 REDIS_SERVER = shutil.which("redis-server")
 

@@ -1,113 +1,23 @@
-"""Helpers for the incremental-crawl and cron tests: crawls into an output folder (as cron runs
-them, with the default feed layout), crawls to kill, and articles to add to a replica."""
+"""The shz.de replica in tests: the articles it serves, and articles to add to a private copy."""
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-
-from tests.crawl import FAST_SETTINGS, PROJECT_ROOT, SCRAPY_STRICT
 
 SHZ = "https://www.shz.de"
 
+# The replica's articles (the video page is no article, the private one robots.txt forbids).
+REPLICA_ARTICLES = {
+    "/deutschland-welt/politik/artikel/"
+    "blinken-und-lawrow-in-genf-letzte-chance-fuer-deeskalation-41250311",
+    "/lokales/flensburg/artikel/flensburger-foerde-neuer-faehranleger-eroeffnet-41248890",
+    "/lokales/flensburg/artikel/handball-sg-flensburg-handewitt-gewinnt-nordderby-41252004",
+    "/lokales/kiel/artikel/kieler-woche-2022-programm-steht-fest-41251577",
+    "/lokales/kieler-nachrichten/kiel-bekommt-neue-radwege-entlang-der-hoern-id34567890.html",
+}
 
-def feeds_setting(folder: Path, *, batch: int = 200, **options: Any) -> str:
-    """The default feed layout (`<folder>/<spider>/<stamp>-0001.jsonl`) as a `-s FEEDS=` value."""
-    uri = f"{folder}/%(name)s/%(time)s-%(batch_id)04d.jsonl"
-    feed = {"format": "jsonlines", "batch_item_count": batch, "store_empty": False, **options}
-    return json.dumps({uri: feed})
-
-
-def crawl_command(
-    spider: str,
-    *,
-    args: dict[str, str] | None = None,
-    settings: dict[str, str] | None = None,
-    extra: list[str] | None = None,
-) -> list[str]:
-    command = [sys.executable, "-c", SCRAPY_STRICT, "crawl", spider]
-    for key, value in (args or {}).items():
-        command += ["-a", f"{key}={value}"]
-    for key, value in {**FAST_SETTINGS, **(settings or {})}.items():
-        command += ["-s", f"{key}={value}"]
-    return command + (extra or [])
-
-
-def crawl_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, **(env or {})}
-
-
-def start_crawl(command: list[str], log: Path, env: dict[str, str] | None = None) -> Any:
-    """A crawl running in the background (to kill), its output going to `log`."""
-    with log.open("ab") as sink:
-        return subprocess.Popen(
-            command, cwd=PROJECT_ROOT, env=crawl_env(env), stdout=sink, stderr=subprocess.STDOUT
-        )
-
-
-@dataclass
-class Run:
-    returncode: int
-    log: str
-    summary: dict[str, Any] | None
-    items: list[dict[str, Any]] = field(default_factory=list)
-    """The items of the files this run published (from its summary)."""
-
-    def paths(self) -> list[str]:
-        return sorted(urlsplit(item["url"]).path for item in self.items)
-
-
-def run_cron(
-    spider: str,
-    folder: Path,
-    *,
-    args: dict[str, str] | None = None,
-    settings: dict[str, str] | None = None,
-    extra: list[str] | None = None,
-    env: dict[str, str] | None = None,
-    timeout: float = 120,
-) -> Run:
-    """One run as cron does it: output in `folder/<spider>/`, state in `folder/.state/`."""
-    settings = {"FEEDS": feeds_setting(folder), **(settings or {})}
-    command = crawl_command(spider, args=args, settings=settings, extra=extra)
-    before = set(summaries(folder))
-    completed = subprocess.run(
-        command,
-        cwd=PROJECT_ROOT,
-        env=crawl_env(env),
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    new = sorted(set(summaries(folder)) - before)
-    summary = json.loads(new[-1].read_text(encoding="utf-8")) if new else None
-    items = []
-    for name in (summary or {}).get("files", []):
-        items += [json.loads(line) for line in Path(name).read_text("utf-8").splitlines()]
-    return Run(completed.returncode, completed.stdout + completed.stderr, summary, items)
-
-
-def summaries(folder: Path) -> list[Path]:
-    return sorted(folder.rglob("*.summary.json"))
-
-
-def published_files(folder: Path) -> list[Path]:
-    """The files a consumer picks up: `*.jsonl`, never hidden ones."""
-    return sorted(p for p in folder.rglob("*.jsonl") if not p.name.startswith("."))
-
-
-def temp_files(folder: Path) -> list[Path]:
-    return sorted(folder.rglob(".*.part"))
-
-
-# --- Replica editing ------------------------------------------------------------------------
 
 SENTENCES = (
     "Die Stadtverwaltung hat am Montag neue Pläne für das Viertel vorgestellt.",

@@ -1,4 +1,4 @@
-"""Spiders for the exit-status tests (loaded with `-s SPIDER_MODULES=...,tests.cron_spiders`)."""
+"""Spiders for the exit-status tests (loaded with `-s SPIDER_MODULES=...,tests.support.spiders`)."""
 
 from __future__ import annotations
 
