@@ -79,11 +79,11 @@ _cfg = closest_scrapy_cfg()
 # addition to any -o/-O file).
 NEWSCRAWLER_OUTPUT_DIR = str((Path(_cfg).parent if _cfg else Path.cwd()) / "output")
 FEED_EXPORT_ENCODING = "utf-8"
-FEED_URI_PARAMS = "newscrawler.feeds.uri_params"  # %(time)s = 20220121T113100Z (UTC)
+FEED_URI_PARAMS = "newscrawler.publish.layout.uri_params"  # %(time)s = 20220121T113100Z (UTC)
 
 ITEM_PIPELINES: dict[str, int] = {"newscrawler.pipelines.dates.DateNormalizationPipeline": 200}
 
-# --- Incremental crawls, atomic output, cron (newscrawler/state, feeds.py, commands) --------
+# --- Incremental crawls, atomic output, cron (newscrawler/state, publish/, commands) --------
 # `scrapy crawl` exits non-zero when a run did not finish normally (see ExitStatus).
 COMMANDS_MODULE = "newscrawler.commands"
 # Where the spider remembers what it emitted. Empty: `<output folder>/.state/<spider>.sqlite`,
@@ -94,8 +94,8 @@ NEWSCRAWLER_STATE_URL = ""
 NEWSCRAWLER_SUMMARY_PATH = ""
 # Local files (-o, -O and FEEDS) are written to a hidden temporary file and renamed when done.
 FEED_STORAGES = {
-    "": "newscrawler.feeds.AtomicFileFeedStorage",
-    "file": "newscrawler.feeds.AtomicFileFeedStorage",
+    "": "newscrawler.publish.storage.AtomicFileFeedStorage",
+    "file": "newscrawler.publish.storage.AtomicFileFeedStorage",
 }
 EXTENSIONS |= {
     "newscrawler.extensions.crawl_state.CrawlState": 10,

@@ -9,14 +9,10 @@ from pathlib import Path
 import pytest
 
 from newscrawler.demo.server import ReplicaServer
-from newscrawler.extensions.crawl_state import CrawlState
-from newscrawler.feeds import (
-    AtomicFileFeedStorage,
-    read_item_urls,
-    run_stamp,
-    uri_params,
-    write_atomically,
-)
+from newscrawler.publish.files import write_atomically
+from newscrawler.publish.layout import run_stamp, uri_params, warn_about_unrecorded_feeds
+from newscrawler.publish.readback import read_item_urls
+from newscrawler.publish.storage import AtomicFileFeedStorage
 from tests.support.crawl import run_crawl
 from tests.support.cron import temp_files
 from tests.support.replica import list_in_sitemap, write_article
@@ -89,7 +85,7 @@ def test_feeds_the_state_cannot_record_are_named_at_the_start(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     feeds = {"stdout:": {}, "s3://bucket/%(name)s.jsonl": {}, "out/%(name)s.jsonl": {}}
-    CrawlState.warn_about_unrecorded_feeds(feeds)
+    warn_about_unrecorded_feeds(feeds)
     warned = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert len(warned) == 2
     assert warned[0].startswith("Feed stdout: is not a local file")

@@ -20,7 +20,7 @@ from newscrawler.demo.server import ReplicaServer
 from newscrawler.extensions.frontier import JOIN, LEAVE, LOOK
 from newscrawler.extensions.outcome import ExitStatus
 from newscrawler.frontier import FrontierAddon, show_scrapy_redis_deprecations
-from newscrawler.state import state_url
+from newscrawler.publish.layout import state_url
 from tests.support.replica import REPLICA_ARTICLES
 from tests.support.scale import RedisServer, Worker, audit, free_port, grow_site, start_worker
 

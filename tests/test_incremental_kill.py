@@ -1,11 +1,12 @@
 """The kill test: crawls killed with SIGKILL at many moments, then rerun to completion, must
 leave every article in exactly one complete JSON line across the published files.
 
-Kills land at chosen moments (before any item, mid-run) and, through the `NEWSCRAWLER_CRASH_AT`
-hook, at the worst steps of a publication: file written but not sealed, sealed but not
-renamed, renamed but not committed. `NEWSCRAWLER_KILL_ROUNDS=N` adds N rounds, each adding six
-articles to the site and killing a run at a random time (the report's figures come from such
-a run). The figures are printed (`pytest -s`).
+Kills land at chosen moments (before any item, mid-run) and, through the test extension's
+`NEWSCRAWLER_TEST_CRASH_AT` (`tests.support.faults`), at the worst steps of a publication: file
+written but not sealed, sealed but not renamed, renamed but not committed.
+`NEWSCRAWLER_KILL_ROUNDS=N` adds N rounds, each adding six articles to the site and killing a
+run at a random time (the report's figures come from such a run). The figures are printed
+(`pytest -s`).
 """
 
 from __future__ import annotations
@@ -26,7 +27,6 @@ import pytest
 
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.extensions.outcome import ExitStatus
-from newscrawler.feeds import CRASH_ENV
 from tests.support.cron import (
     crawl_command,
     feeds_setting,
@@ -34,6 +34,7 @@ from tests.support.cron import (
     start_crawl,
     temp_files,
 )
+from tests.support.faults import CRASH_AT_ENV
 from tests.support.replica import REPLICA_ARTICLES, list_in_sitemap, write_article
 
 pytestmark = pytest.mark.slow
@@ -123,7 +124,7 @@ def run_killed(
     # Files a crashed run left sealed are published by the next run's recovery: not its own.
     pending = {temp.with_name(temp.name[1:].rsplit(".", 2)[0]) for temp in temp_files(folder)}
     before = set(published_files(folder)) | pending
-    process = start_crawl(command, log, {CRASH_ENV: crash_at} if crash_at else None)
+    process = start_crawl(command, log, {CRASH_AT_ENV: crash_at} if crash_at else None)
     if kill is not None:
         deadline = time.monotonic() + 60
         if kill.endswith("after_file"):

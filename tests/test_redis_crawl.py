@@ -13,8 +13,8 @@ import pytest
 
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.extensions.outcome import ExitStatus
-from newscrawler.feeds import CRASH_ENV
 from tests.support.cron import published_files, run_cron, temp_files
+from tests.support.faults import CRASH_AT_ENV
 from tests.support.scale import (
     JitteryReplica,
     RedisServer,
@@ -147,7 +147,7 @@ def test_killed_at_the_worst_moment_with_redis_state(
     publishes and commits it at once (the dead run's lease has not expired yet)."""
     settings = {"NEWSCRAWLER_STATE_URL": redis_server.url()}
     args = {"base_url": shz_server.url}
-    killed = run_cron("shz", tmp_path, args=args, settings=settings, env={CRASH_ENV: crash_at})
+    killed = run_cron("shz", tmp_path, args=args, settings=settings, env={CRASH_AT_ENV: crash_at})
     assert killed.returncode < 0
     rerun = run_cron("shz", tmp_path, args=args, settings=settings)
     assert rerun.returncode == ExitStatus.OK, rerun.log[-3000:]

@@ -16,14 +16,8 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawler.state import (
-    StateError,
-    StateLost,
-    open_state,
-    public_url,
-    run_lock_path,
-    state_url,
-)
+from newscrawler.publish.layout import run_lock_path, state_url
+from newscrawler.state import StateError, StateLost, open_state, public_url
 from newscrawler.state.redis import RedisState, split_state_url
 from tests.support.scale import RedisServer
 from tests.support.state import T1, T2, emission

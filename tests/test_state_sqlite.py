@@ -12,15 +12,8 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
-from newscrawler.state import (
-    RunLocked,
-    StateError,
-    acquire_run_lock,
-    open_state,
-    output_root,
-    run_lock_path,
-    state_url,
-)
+from newscrawler.publish.layout import output_root, run_lock_path, state_url
+from newscrawler.state import RunLocked, StateError, acquire_run_lock, open_state
 from newscrawler.state.sqlite import SqliteState
 from tests.support.state import T1, T2, emission
 

@@ -37,10 +37,10 @@ from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawler.extensions.crawl_state import new_owner_id
 from newscrawler.frontier import SOCKET_TIMEOUT, frontier_key, frontier_url
+from newscrawler.publish.layout import state_url
 from newscrawler.request_meta import START_POINT_META_KEY
-from newscrawler.state import StateError, public_url, state_url
+from newscrawler.state import StateError, new_owner_id, public_url
 
 if TYPE_CHECKING:
     from scrapy import Request, Spider

@@ -13,17 +13,15 @@ import json
 import logging
 from collections import Counter
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
-from scrapy.extensions.feedexport import apply_uri_params
 
 from newscrawler.extensions.crawl_state import CrawlState, run_ending
 from newscrawler.extensions.outcome import exit_status
-from newscrawler.feeds import run_stamp, write_atomically
-from newscrawler.state import fixed_folder, local_feed_path, output_root
+from newscrawler.publish.files import write_atomically
+from newscrawler.publish.layout import run_stamp, summary_path
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -66,7 +64,8 @@ def run_summary(
     dropped["unchanged"] += stats.get("incremental/items_unchanged", 0)
     dropped["duplicate"] += stats.get("incremental/items_duplicate", 0)
     status = exit_status(stats)
-    committed = state.committed if state is not None else Counter()
+    journal = state.journal if state is not None else None
+    committed = journal.committed if journal is not None else Counter()
     return {
         "summary_version": SUMMARY_VERSION,
         "spider": spider,
@@ -79,8 +78,8 @@ def run_summary(
         "exit_status_name": status.name.lower(),
         "incremental": state.incremental if state is not None else False,
         "state": state.url if state is not None else None,
-        "files": list(state.published) if state is not None else [],
-        "recovered_files": list(state.recovered) if state is not None else [],
+        "files": list(journal.published) if journal is not None else [],
+        "recovered_files": list(journal.recovered) if journal is not None else [],
         "counts": {
             "emitted": items,
             "new": committed.get("new", 0),
@@ -126,22 +125,6 @@ class RunSummary:
             return {}
         return {name: round(self.filled[name] / self.items, 3) for name in COVERAGE_FIELDS}
 
-    def path(self, spider: str, stamp: str) -> Path:
-        settings = self.crawler.settings
-        template = settings.get("NEWSCRAWLER_SUMMARY_PATH")
-        if template:
-            return Path(str(template) % {"name": spider, "time": stamp}).absolute()
-        params = {"name": spider, "time": stamp, "batch_id": 1, "batch_time": stamp}
-        for uri in settings.getdict("FEEDS"):
-            path = local_feed_path(uri)
-            if path is not None:
-                try:
-                    folder = Path(apply_uri_params(path, params)).absolute().parent
-                except (KeyError, ValueError, TypeError):  # placeholders we cannot fill
-                    folder = fixed_folder(path)
-                return folder / f"{stamp}.summary.json"
-        return output_root(settings) / spider / f"{stamp}.summary.json"
-
     def write(self) -> None:
         if self.written:
             return
@@ -152,7 +135,7 @@ class RunSummary:
         summary = run_summary(
             stats, spider=spider, coverage=self.coverage(), items=self.items, state=state
         )
-        path = self.path(spider, run_stamp(self.crawler))
+        path = summary_path(self.crawler.settings, spider, run_stamp(self.crawler))
         data = json.dumps(summary, indent=2, ensure_ascii=False, default=str) + "\n"
         try:
             write_atomically(path, data.encode("utf-8"))

@@ -9,7 +9,7 @@ A spider middleware, so it sees both what the spider asks for and what it emits:
 - an article the state knows under any of its URLs (listing URL, fetched URL, canonical URL)
   with the same body fingerprint and `date_modified` is dropped; any other article is claimed
   (see `newscrawler.state.base`) and emitted as "new" or "updated". It counts as emitted only
-  once a published file holds it (`newscrawler.feeds`).
+  once a published file holds it (`newscrawler.publish.journal`).
 
 Off with `-a incremental=0`. Counts go to the `incremental/` stats.
 """

@@ -26,9 +26,17 @@ expiring leases, so that the claims of a machine that died free themselves.
 
 from __future__ import annotations
 
+import os
+import socket
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+
+
+def new_owner_id() -> str:
+    """A run's id in the state: host, process and a random part (pids are reused). Backends
+    shared by machines read the host and the process from it (`StateStore.owner`)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(3).hex()}"
 
 
 class StateError(Exception):

@@ -23,6 +23,15 @@ FAST_SETTINGS = {
 }
 
 
+TEST_SETTINGS_MODULE = "tests.support.settings"
+"""The project's settings with the tests' fault injection (off unless asked for)."""
+
+
+def crawl_env(env: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a test crawl: ours, the test settings, and `env`."""
+    return {**os.environ, "SCRAPY_SETTINGS_MODULE": TEST_SETTINGS_MODULE, **(env or {})}
+
+
 # `scrapy` with Scrapy's deprecations as errors. (PYTHONWARNINGS cannot name the category: it
 # is resolved at interpreter start, before Scrapy can be imported, and silently ignored.)
 SCRAPY_STRICT = (
@@ -74,11 +83,10 @@ def run_crawl(
     for key, value in {**FAST_SETTINGS, **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
     command += ["-O" if overwrite else "-o", str(output)]
-    process_env = {**os.environ, **(env or {})}
     completed = subprocess.run(
         command,
         cwd=PROJECT_ROOT,
-        env=process_env,
+        env=crawl_env(env),
         capture_output=True,
         text=True,
         timeout=timeout,

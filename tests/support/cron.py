@@ -4,7 +4,6 @@ foreground or in the background (to kill), with their summaries and published fi
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from tests.support.crawl import FAST_SETTINGS, SCRAPY_STRICT
+from tests.support.crawl import FAST_SETTINGS, SCRAPY_STRICT, crawl_env
 from tests.support.paths import PROJECT_ROOT
 
 
@@ -36,10 +35,6 @@ def crawl_command(
     for key, value in {**FAST_SETTINGS, **(settings or {})}.items():
         command += ["-s", f"{key}={value}"]
     return command + (extra or [])
-
-
-def crawl_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    return {**os.environ, **(env or {})}
 
 
 def start_crawl(command: list[str], log: Path, env: dict[str, str] | None = None) -> Any:
