@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 KEY_PREFIX = "newscrawler:frontier"
 """Frontier keys: `newscrawler:frontier:<spider>:requests`, `...:dupefilter`, `...:workers`."""
 SOCKET_TIMEOUT = 3.0
+SHARED_FRONTIER_EXTENSION = "newscrawler.extensions.frontier.SharedFrontier"
 EXTENSION_ORDER = 15  # before RunOutcome (20): it shares the start-point verdict first
 
 
@@ -99,9 +100,8 @@ class FrontierAddon:
         if not url:
             return
         try:
-            import scrapy_redis  # noqa: F401, PLC0415 (an optional dependency)
-
-            from newscrawler.extensions.frontier import SharedFrontier  # noqa: PLC0415
+            import redis  # noqa: F401, PLC0415 (optional dependencies: the `redis` extra)
+            import scrapy_redis  # noqa: F401, PLC0415
         except ImportError as error:
             raise ValueError(
                 f"NEWSCRAWLER_FRONTIER_URL needs {error.name}: pip install 'newscrawler[redis]'"
@@ -109,5 +109,8 @@ class FrontierAddon:
         for name, value in frontier_settings(url).items():
             settings.set(name, value, priority="addon")
         take_only_what_you_fetch(settings)
-        settings.set_in_component_priority_dict("EXTENSIONS", SharedFrontier, EXTENSION_ORDER)
+        # By its path, as settings.py names components: the extension imports this module.
+        extensions = settings.getdict("EXTENSIONS")
+        extensions[SHARED_FRONTIER_EXTENSION] = EXTENSION_ORDER
+        settings.set("EXTENSIONS", extensions, settings.getpriority("EXTENSIONS") or 0)
         show_scrapy_redis_deprecations()
