@@ -42,8 +42,8 @@ import signal
 import socket
 import struct
 import sys
-import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
@@ -79,14 +79,6 @@ TIMEOUT_SETTING = "NEWSCRAWLER_EXTRACT_TIMEOUT"
 DEFAULT_TIMEOUT = 120.0
 """Seconds a worker may take for one page (from when it begins it, not from when the page
 was queued); then it is killed and the page given up."""
-
-CRASH_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_CRASH"
-"""Test hook: a worker process extracting a URL that contains this environment variable's
-value kills itself (SIGKILL), as a crash in C code would. Unset in normal runs."""
-
-HANG_TEST_ENV = "NEWSCRAWLER_TEST_WORKER_HANG"
-"""Test hook: a worker extracting a URL that contains this value never finishes; with
-`@SECONDS` after the value (`slow@1.5`), it takes that long first."""
 
 _FRAME_HEADER = struct.Struct("!Q")
 """Frames between the crawl process and a worker: their length, then their bytes. A page goes
@@ -164,6 +156,11 @@ def extract(
     return extract_page(decode_body(body, declared_encoding), url, crawled_at=crawled_at)
 
 
+Extractor = Callable[[bytes, str, "str | None", datetime], ExtractedPage]
+"""What a worker does with a page: `extract`, or a function with its signature that the
+workers can import by name (they receive it pickled)."""
+
+
 # --- In the worker processes ------------------------------------------------------------------
 
 
@@ -203,7 +200,7 @@ def quiet_noisy_loggers() -> None:
         logging.getLogger(name).setLevel(level)
 
 
-def _serve(connection: socket.socket, log_level: int) -> None:
+def _serve(connection: socket.socket, log_level: int, extractor: Extractor) -> None:
     """A worker process: extracts the pages the crawl process sends, one after the other, and
     exits when the crawl process closes the connection (or exits itself)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the crawl process
@@ -222,7 +219,7 @@ def _serve(connection: socket.socket, log_level: int) -> None:
             if task is None or body is None:
                 return  # the crawl process has closed the connection
             url, declared_encoding, crawled_at = pickle.loads(task)
-            outcome = _extract_in_worker(body, url, declared_encoding, crawled_at)
+            outcome = _extract_in_worker(extractor, body, url, declared_encoding, crawled_at)
             try:
                 _send(connection, pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL))
             except OSError:  # the crawl process is gone
@@ -257,20 +254,16 @@ def _now() -> datetime:
 
 
 def _extract_in_worker(
-    body: bytes, url: str, declared_encoding: str | None, crawled_at: datetime
+    extractor: Extractor,
+    body: bytes,
+    url: str,
+    declared_encoding: str | None,
+    crawled_at: datetime,
 ) -> Outcome:
     """One page in a worker: the page (or the error) and the page's log records."""
-    crash_marker = os.environ.get(CRASH_TEST_ENV)
-    if crash_marker and crash_marker in url:
-        os.kill(os.getpid(), signal.SIGKILL)
-    hang_marker, _, seconds = os.environ.get(HANG_TEST_ENV, "").partition("@")
-    if hang_marker and hang_marker in url:
-        if not seconds:
-            signal.pause()
-        time.sleep(float(seconds))
     outcome: ExtractedPage | ExtractionError
     try:
-        outcome = extract(body, url, declared_encoding, crawled_at)
+        outcome = extractor(body, url, declared_encoding, crawled_at)
     except Exception as error:
         logger.debug("Extraction traceback for %s", url, exc_info=True)
         outcome = ExtractionError(repr(error))
@@ -359,7 +352,8 @@ def _log_level(settings: BaseSettings) -> int:
 
 
 class ExtractionWorkers:
-    """Runs `extract` for a crawl: in `workers` worker processes, or inline when 0."""
+    """Runs `extractor` (`extract`) for a crawl: in `workers` worker processes, or inline
+    when 0."""
 
     def __init__(
         self,
@@ -368,9 +362,12 @@ class ExtractionWorkers:
         timeout: float = DEFAULT_TIMEOUT,
         log_level: int = logging.DEBUG,
         crawler: Crawler | None = None,
+        extractor: Extractor = extract,
     ) -> None:
         self.workers = workers
         self.timeout = timeout
+        self.extractor = extractor
+        """What is done with each page; set it before the workers start (spider open)."""
         self._log_level = log_level
         self._crawler = crawler
         self._pool: list[_Worker] = []
@@ -484,7 +481,7 @@ class ExtractionWorkers:
         theirs.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, SOCKET_BUFFER)
         process = self._context.Process(
             target=_serve,
-            args=(theirs, self._log_level),
+            args=(theirs, self._log_level, self.extractor),
             name="newscrawler-extraction",
             daemon=True,  # ended by multiprocessing if the crawl process exits without close()
         )
@@ -564,7 +561,7 @@ class ExtractionWorkers:
         """The extracted page. Raises what the extractor raises (`ExtractionError` from a
         worker), or `ExtractionCrashed` when the page killed its worker twice."""
         if self._slots is None:  # inline, or not started
-            return extract(body, url, declared_encoding, crawled_at)
+            return self.extractor(body, url, declared_encoding, crawled_at)
         task = pickle.dumps((url, declared_encoding, crawled_at), protocol=pickle.HIGHEST_PROTOCOL)
         tries = 0
         while True:

@@ -9,6 +9,7 @@ inherits: after the crawl no process may carry it.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import subprocess
@@ -24,8 +25,6 @@ import pytest
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.workers import (
-    CRASH_TEST_ENV,
-    HANG_TEST_ENV,
     MAX_RESTARTS_WITHOUT_PROGRESS,
     ExtractionError,
     ExtractionWorkers,
@@ -34,6 +33,7 @@ from newscrawler.workers import (
     worker_count,
 )
 from tests.support.crawl import CrawlResult, run_crawl
+from tests.support.faults import WORKER_CRASH_ENV, WORKER_HANG_ENV, extract_with_faults
 
 KIELER_WOCHE = "/lokales/kiel/artikel/kieler-woche-2022-programm-steht-fest-41251577"
 ARTICLE_FILE = SITES_DIR / "shz" / "lokales" / "kiel" / "artikel"
@@ -187,7 +187,7 @@ def test_a_page_that_kills_its_worker_costs_that_page_only(
     served: ReplicaServer, inline: CrawlResult, tmp_path: Path
 ) -> None:
     crashed = crawl_shz(
-        served, tmp_path / "items.jsonl", env={CRASH_TEST_ENV: "kieler-woche-2022-programm"}
+        served, tmp_path / "items.jsonl", env={WORKER_CRASH_ENV: "kieler-woche-2022-programm"}
     )
     assert crashed.returncode == 0, crashed.log[-3000:]
     expected = comparable(inline.items)
@@ -237,7 +237,7 @@ def test_a_page_that_never_finishes_is_given_up_after_the_timeout(
         served,
         tmp_path / "items.jsonl",
         settings={"NEWSCRAWLER_EXTRACT_TIMEOUT": "1"},
-        env={HANG_TEST_ENV: "kieler-woche-2022-programm"},
+        env={WORKER_HANG_ENV: "kieler-woche-2022-programm"},
     )
     assert hung.returncode == 0, hung.log[-3000:]
     expected = comparable(inline.items)
@@ -251,15 +251,13 @@ def test_a_page_that_never_finishes_is_given_up_after_the_timeout(
     )
 
 
-def test_the_timeout_counts_from_when_the_worker_begins_a_page(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_the_timeout_counts_from_when_the_worker_begins_a_page() -> None:
     # One worker, two pages of 1.5 s each sent at once, a timeout of 2.5 s: the second is
     # done 3 s after it was sent, but only 1.5 s after the worker began it.
-    monkeypatch.setenv(HANG_TEST_ENV, "slow-page@1.5")
+    slow = functools.partial(extract_with_faults, hang_on="slow-page", hang_seconds=1.5)
     body = (ARTICLE_FILE / "kieler-woche-2022-programm-steht-fest-41251577.html").read_bytes()
     when = datetime(2022, 6, 1, 12, tzinfo=timezone.utc)
-    workers = ExtractionWorkers(1, timeout=2.5)
+    workers = ExtractionWorkers(1, timeout=2.5, extractor=slow)
 
     async def run() -> list[Any]:
         await workers.open()
@@ -287,7 +285,7 @@ def test_the_timeout_counts_from_when_the_worker_begins_a_page(
 def test_workers_that_die_on_every_page_close_the_spider(
     served: ReplicaServer, tmp_path: Path
 ) -> None:
-    doomed = crawl_shz(served, tmp_path / "items.jsonl", env={CRASH_TEST_ENV: "shz.de"})
+    doomed = crawl_shz(served, tmp_path / "items.jsonl", env={WORKER_CRASH_ENV: "shz.de"})
     assert doomed.items == []
     assert doomed.stat("finish_reason") == "extraction_workers_failing"
     assert any("without extracting a page" in line for line in doomed.log_lines("ERROR"))
