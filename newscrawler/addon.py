@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from newscrawler import __version__
+
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
@@ -26,8 +28,6 @@ class NewscrawlerAddon:
     """
 
     def update_settings(self, settings: Settings) -> None:
-        from newscrawler import __version__  # noqa: PLC0415 (the package imports this module)
-
         summary_path = settings.get("NEWSCRAWLER_SUMMARY_PATH")
         if summary_path:
             try:

@@ -1,9 +1,11 @@
-"""The shape of the code: no import cycle anywhere in `newscrawler/`, and test modules that
-share code only through `tests/support/`."""
+"""The shape of the code: no import cycle anywhere in `newscrawler/`, a top-level package that
+imports nothing heavy, and test modules that share code only through `tests/support/`."""
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,8 +23,7 @@ def module_name(path: Path) -> str:
 def imported_modules(tree: ast.AST, package: str, known: set[str]) -> Iterator[str]:
     """The modules of `known` that the import statements anywhere in `tree` name: at the top,
     in functions (deferred imports), under `if TYPE_CHECKING:`. `from a import b` names the
-    module `a.b` if there is one, else `a`. (Importing `a.b` also runs the package `a`; that
-    edge every submodule has is left out, as import-cycle checkers do.)"""
+    module `a.b` if there is one, else `a`."""
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names if alias.name in known)
@@ -37,16 +38,28 @@ def imported_modules(tree: ast.AST, package: str, known: set[str]) -> Iterator[s
                 yield submodule if submodule in known else base
 
 
+def with_packages(module: str, importer: str) -> set[str]:
+    """What importing `module` runs: the module and the packages it is in (`a.b.c`: `a`,
+    `a.b`, `a.b.c`), except those the importer is itself in (they run before it does)."""
+    parts = module.split(".")
+    chain = {".".join(parts[:n]) for n in range(1, len(parts) + 1)}
+    importer_parts = importer.split(".")
+    own = {".".join(importer_parts[:n]) for n in range(1, len(importer_parts))}
+    return (chain - own) | {module}
+
+
 def import_graph(root: Path) -> dict[str, set[str]]:
-    """Module -> the modules of the same tree it imports."""
+    """Module -> the modules of the same tree that importing it runs first."""
     paths = {module_name(path): path for path in root.rglob("*.py")}
     known = set(paths)
     graph = {}
     for module, path in paths.items():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-        imported = set(imported_modules(tree, package, known))
-        graph[module] = {name for name in imported if name in known and name != module}
+        runs: set[str] = set()
+        for imported in imported_modules(tree, package, known):
+            runs |= with_packages(imported, module)
+        graph[module] = {name for name in runs if name in known and name != module}
     return graph
 
 
@@ -87,14 +100,37 @@ def test_the_cycle_finder_finds_cycles() -> None:
     assert cycles({"a": {"b"}, "b": set()}) == []
 
 
-def test_the_graph_sees_deferred_and_type_only_imports() -> None:
+def test_the_graph_sees_deferred_and_type_only_imports_and_packages() -> None:
     graph = import_graph(PACKAGE)
     assert "newscrawler.extract" in graph["newscrawler.__main__"]  # inside a function
     assert "newscrawler.items" in graph["newscrawler.spiders.base"]  # under TYPE_CHECKING
+    # importing newscrawler.extract.rules runs newscrawler/extract/__init__.py first
+    assert "newscrawler.extract" in graph["newscrawler.sites.base"]
+    assert "newscrawler.state" not in graph["newscrawler.state.base"]  # its own package
+
+
+ACCEPTED_CYCLES = [
+    # extract.page looks a page's site rules up in newscrawler.sites, whose profiles are built
+    # from newscrawler.extract.rules (which runs newscrawler/extract/__init__.py). The
+    # extraction package is being reshaped by issue 14, which removes this cycle and this
+    # entry; until then page.py imports the registry when it extracts, so that either package
+    # can be imported first (test_either_end_of_the_accepted_cycle_imports_first).
+    [
+        "newscrawler.extract",
+        "newscrawler.extract.page",
+        "newscrawler.sites",
+        "newscrawler.sites.base",
+    ],
+]
 
 
 def test_no_import_cycle_in_the_package() -> None:
-    assert cycles(import_graph(PACKAGE)) == []
+    assert cycles(import_graph(PACKAGE)) == ACCEPTED_CYCLES
+
+
+def test_either_end_of_the_accepted_cycle_imports_first() -> None:
+    for first in ("newscrawler.sites", "newscrawler.extract"):
+        subprocess.run([sys.executable, "-c", f"import {first}"], cwd=PROJECT_ROOT, check=True)
 
 
 def test_test_modules_import_no_other_test_module() -> None:
@@ -106,3 +142,15 @@ def test_test_modules_import_no_other_test_module() -> None:
         if not target.startswith("tests.support")
     }
     assert shared == set()
+
+
+def test_importing_small_modules_loads_no_extraction() -> None:
+    script = (
+        "import sys, newscrawler.text, newscrawler.dates, newscrawler.urls\n"
+        "heavy = sorted(m for m in ('trafilatura', 'newscrawler.extract', 'newscrawler.sites')"
+        " if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "from newscrawler import NewsArticle, extract_article\n"
+        "assert callable(extract_article) and NewsArticle.__name__ == 'NewsArticle'\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=PROJECT_ROOT, check=True)

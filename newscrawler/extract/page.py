@@ -30,7 +30,6 @@ from newscrawler.extract.metadata import ParsedPage
 from newscrawler.extract.paywall import MARKUP_WORDS, find_paywall, looks_scrambled
 from newscrawler.extract.rules import ExtractionRules
 from newscrawler.items import NewsArticle
-from newscrawler.sites import profile_for_url, rules_for_url
 from newscrawler.text import count_words, fingerprint
 from newscrawler.urls import strip_tracking
 
@@ -104,6 +103,8 @@ def extract_page(
 ) -> ExtractedPage:
     """Extract a page: the `NewsArticle` and whether the page is an article at all. The site's
     extraction rules are looked up by the URL's host (`newscrawler.sites.rules_for_url`)."""
+    from newscrawler.sites import rules_for_url  # noqa: PLC0415 (cycle: sites use extract.rules)
+
     return extract_page_with_rules(html, url, rules_for_url(url), crawled_at=crawled_at)
 
 
@@ -178,6 +179,8 @@ def extract_page_with_rules(
         # too): only a date the page states as the publication date is evidence.
         dated=published is not None and page.sources.layer_of("date_published") != "trafilatura",
     )
+    from newscrawler.sites import profile_for_url  # noqa: PLC0415 (cycle: see extract_page)
+
     profile = profile_for_url(url)
     article = NewsArticle(
         url=strip_tracking(url),
