@@ -71,21 +71,35 @@ def run_cron(
     settings = {"FEEDS": feeds_setting(folder), **(settings or {})}
     command = crawl_command(spider, args=args, settings=settings, extra=extra)
     before = set(summaries(folder))
-    completed = subprocess.run(
+    with subprocess.Popen(
         command,
         cwd=PROJECT_ROOT,
         env=crawl_env(env),
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
         text=True,
-        timeout=timeout,
-        check=False,
-    )
-    new = sorted(set(summaries(folder)) - before)
-    summary = json.loads(new[-1].read_text(encoding="utf-8")) if new else None
+    ) as process:
+        try:
+            log, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            raise
+    summary = own_summary(set(summaries(folder)) - before, process.pid)
     items = []
     for name in (summary or {}).get("files", []):
         items += [json.loads(line) for line in Path(name).read_text("utf-8").splitlines()]
-    return Run(completed.returncode, completed.stdout + completed.stderr, summary, items)
+    return Run(process.returncode, log, summary, items)
+
+
+def own_summary(new: set[Path], pid: int) -> dict[str, Any] | None:
+    """The newest of the `new` summaries written by process `pid` (its `run_id` is
+    host:pid:random): another run in the same folder may have finished meanwhile."""
+    for path in sorted(new, reverse=True):
+        summary: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        run_id = str(summary.get("run_id") or "")
+        if run_id.split(":")[1:2] in ([str(pid)], []):
+            return summary
+    return None
 
 
 def summaries(folder: Path) -> list[Path]:
