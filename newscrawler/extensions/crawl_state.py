@@ -85,7 +85,6 @@ class CrawlState:
         self.url = public_url(url)
         """The state's URL for logs and the summary (without a password)."""
         self.lock = acquire_run_lock(run_lock_path(url, crawler.settings, spider.name))
-        self.lock.use()
         self.store: StateStore = open_state(url)
         self.store.on_lost(self.state_lost)
         self.spider_open = False

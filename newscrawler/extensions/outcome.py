@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-"""Request meta key the spiders set on feeds, sitemaps, robots.txt and section pages."""
-
 
 class ExitStatus(IntEnum):
     """Exit statuses of `scrapy crawl` (see README "Running from cron")."""

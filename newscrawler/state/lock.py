@@ -1,11 +1,9 @@
 """The run lock: two runs of one spider never overlap.
 
-An exclusive `flock` on a file next to the state. The kernel drops it when the process ends,
-however it ends (even SIGKILL), so a stale lock cannot outlive its run. The holder writes its
-pid and start time into the file, for the message the next run prints.
-
-Within one process the lock is taken once: the `crawl` command takes it before starting the
-crawler (to refuse at once), the state extension then finds it held by its own process.
+An exclusive `flock` on a file next to the state, taken by the state extension before anything
+is fetched. The kernel drops it when the process ends, however it ends (even SIGKILL), so a
+stale lock cannot outlive its run. The holder writes its pid and start time into the file, for
+the message the next run prints.
 """
 
 from __future__ import annotations
@@ -13,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import socket
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -22,31 +20,19 @@ from newscrawler.state.base import RunLocked, StateError
 
 @dataclass
 class RunLock:
-    """An acquired run lock; `in_use` is set by the one crawl of this process that uses it."""
+    """An acquired run lock."""
 
     path: Path
     fd: int
-    in_use: bool = field(default=False)
-
-    def use(self) -> None:
-        """Mark the lock as used by a crawl; a second crawl of the same process is refused."""
-        if self.in_use:
-            raise RunLocked(str(self.path), f"another crawl of this process (pid {os.getpid()})")
-        self.in_use = True
 
     def release(self) -> None:
-        _HELD.pop(self.path, None)
         os.close(self.fd)
 
 
-_HELD: dict[Path, RunLock] = {}
-
-
 def acquire_run_lock(path: Path) -> RunLock:
-    """Take the lock at `path` without waiting; `RunLocked` if another process holds it."""
+    """Take the lock at `path` without waiting; `RunLocked` if another run holds it (in
+    another process, or another crawl of this one)."""
     path = path.absolute()
-    if path in _HELD:
-        return _HELD[path]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -61,5 +47,4 @@ def acquire_run_lock(path: Path) -> RunLock:
     since = datetime.now(timezone.utc).isoformat(timespec="seconds")
     os.ftruncate(fd, 0)
     os.pwrite(fd, f"pid {os.getpid()} on {socket.gethostname()} since {since}\n".encode(), 0)
-    lock = _HELD[path] = RunLock(path, fd)
-    return lock
+    return RunLock(path, fd)
