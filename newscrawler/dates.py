@@ -1,4 +1,5 @@
-"""German date normalisation: raw date strings as news pages show them -> ISO 8601.
+"""Dates, in one place: raw date strings as news pages show them -> ISO 8601, and our ISO
+strings -> aware datetimes.
 
 `normalize_date` reads what a German (or Austrian, Swiss) news page or feed shows as a date
 ("Von X | Fr., 21.01.2022, 12:31 Uhr", "Stand: 21. Jänner 2022 12.31 Uhr MEZ",
@@ -9,6 +10,17 @@ and returns one canonical value:
   (`2022-01-21T12:31:00+01:00`); values that carry their own offset or zone name are converted;
 - only the day is known: `YYYY-MM-DD`, never a made-up midnight;
 - no date: `None`.
+
+`to_datetime` turns such a value (and any ISO 8601 string of ours: `crawled_at`, the state's
+times) back into an aware datetime; every string-to-datetime conversion outside extraction
+goes through it.
+
+A bare day (`2022-01-21`) is a calendar day in Berlin. Where an instant is needed (compared
+with a crawl time, a `-a days` cutoff, a listing's `lastmod`, the time of our last fetch), it
+means the start of that day in Berlin: `2022-01-21T00:00:00+01:00`. That is the earliest
+moment the day can mean, so a bare day is never judged later than it may be: it is
+plausible on the day of the crawl (`is_plausible_published`), and a page dated only by the
+cutoff's day counts as older than the cutoff.
 
 Rules (the same on every path):
 
@@ -216,6 +228,31 @@ _MONTH_WORD = re.compile(_NOT_LETTER_BEFORE + _MON, re.IGNORECASE)
 # --- Public API -------------------------------------------------------------------------------
 
 
+def to_datetime(iso_or_day: str | None, *, naive_zone: tzinfo = BERLIN) -> datetime | None:
+    """An aware datetime from an ISO 8601 string of ours: with its offset (`Z` too) as
+    given; a time without an offset as wall time in `naive_zone` (Berlin, the zone of our
+    dates; `crawled_at` is UTC); a bare day as the start of that day in Berlin, whatever
+    `naive_zone` (see the module). None for anything else (empty, not ISO 8601)."""
+    text = (iso_or_day or "").strip()
+    try:
+        if len(text) == 10:
+            return start_of_day(date.fromisoformat(text))
+        moment = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=naive_zone)
+
+
+def start_of_day(day: date) -> datetime:
+    """What a bare day means as an instant: 00:00 of that day in Berlin."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=BERLIN)
+
+
+def utc_iso(moment: datetime) -> str:
+    """An instant as we store and report it: ISO 8601 in UTC, to the second."""
+    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
 def normalize_date(raw: str, *, now: datetime | None = None) -> str | None:
     """ISO 8601 with the Europe/Berlin offset when `raw` names a time, `YYYY-MM-DD` when it names
     only a day, None when it holds no date. `now` (aware; naive means Berlin time; default: the
@@ -252,18 +289,9 @@ def is_plausible_published(iso: str, crawled_at: datetime) -> bool:
     """Whether a normalised published date can be true for a page fetched at `crawled_at`
     (aware; naive means Berlin time): not before 1995 (`EARLIEST_PUBLISHED`), and not after the
     crawl by more than `MAX_CLOCK_SKEW`; a bare day may be at most the day of the crawl (Berlin)."""
+    moment = to_datetime(iso) if isinstance(iso, str) else None
     latest = _anchor(crawled_at) + MAX_CLOCK_SKEW
-    try:
-        if len(iso) == 10:
-            day = date.fromisoformat(iso)
-            return EARLIEST_PUBLISHED <= day <= latest.date()
-        moment = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return False
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=BERLIN)
-    earliest = datetime.combine(EARLIEST_PUBLISHED, datetime.min.time(), tzinfo=BERLIN)
-    return earliest <= moment <= latest
+    return moment is not None and start_of_day(EARLIEST_PUBLISHED) <= moment <= latest
 
 
 # --- Steps ------------------------------------------------------------------------------------

@@ -21,7 +21,7 @@ import feedparser
 import lxml.etree
 import lxml.html
 
-from newscrawler.dates import normalize_date
+from newscrawler.dates import normalize_date, to_datetime
 
 logger = logging.getLogger(__name__)
 
@@ -106,16 +106,11 @@ def absolute_url(base_url: str, href: str) -> str | None:
 
 
 def parse_when(value: Any) -> datetime | None:
-    """An aware datetime from a sitemap/feed date string, or None."""
+    """An aware datetime from a sitemap/feed date string (a bare day: the start of that day
+    in Berlin, see `newscrawler.dates`), or None."""
     if not isinstance(value, str) or not value.strip():
         return None
-    iso = normalize_date(value)
-    if iso is None:
-        return None
-    moment = datetime.fromisoformat(iso)
-    if moment.tzinfo is None:  # a bare day: take its start, in UTC
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment
+    return to_datetime(normalize_date(value))
 
 
 # --- Sitemaps -------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from newscrawler.dates import (
     is_plausible_published,
     normalize_date,
     parse_date,
+    to_datetime,
+    utc_iso,
 )
 
 NOW = datetime(2022, 1, 21, 13, 36, tzinfo=BERLIN)
@@ -376,3 +378,48 @@ def test_skew_constant_matches_documented_rule() -> None:
     assert is_plausible_published(edge, crawled_at)
     later = (crawled_at + MAX_CLOCK_SKEW + timedelta(seconds=1)).astimezone(BERLIN).isoformat()
     assert not is_plausible_published(later, crawled_at)
+
+
+# --- Our ISO strings as aware datetimes: one meaning for a bare day --------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # a bare day: the start of that day in Berlin, winter and summer
+        ("2022-01-21", datetime(2022, 1, 20, 23, 0, tzinfo=timezone.utc)),
+        ("2022-06-21", datetime(2022, 6, 20, 22, 0, tzinfo=timezone.utc)),
+        ("2022-01-21T12:31:00+01:00", datetime(2022, 1, 21, 11, 31, tzinfo=timezone.utc)),
+        ("2022-01-21T11:31:00Z", datetime(2022, 1, 21, 11, 31, tzinfo=timezone.utc)),
+        ("2022-01-21T11:31:00+00:00", datetime(2022, 1, 21, 11, 31, tzinfo=timezone.utc)),
+        ("2022-01-21T12:31:00", datetime(2022, 1, 21, 11, 31, tzinfo=timezone.utc)),  # Berlin
+        (" 2022-01-21 ", datetime(2022, 1, 20, 23, 0, tzinfo=timezone.utc)),
+        ("21.01.2022", None),
+        ("2022-13-01", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_to_datetime(value: str | None, expected: datetime | None) -> None:
+    moment = to_datetime(value)
+    assert moment == expected
+    assert moment is None or moment.tzinfo is not None
+
+
+def test_a_bare_day_is_its_start_in_berlin_whatever_zone_naive_times_are_in() -> None:
+    assert to_datetime("2022-01-21T12:31:00", naive_zone=timezone.utc) == datetime(
+        2022, 1, 21, 12, 31, tzinfo=timezone.utc
+    )
+    assert to_datetime("2022-01-21", naive_zone=timezone.utc) == datetime(
+        2022, 1, 21, tzinfo=BERLIN
+    )
+    # what normalize_date gives for a day, read back, is that day's first moment in Berlin
+    day = normalize_date("21. Januar 2022", now=NOW)
+    assert day == "2022-01-21"
+    assert to_datetime(day) == datetime(2022, 1, 21, 0, 0, tzinfo=BERLIN)
+
+
+def test_utc_iso() -> None:
+    assert utc_iso(datetime(2022, 1, 21, 12, 31, 5, 999, tzinfo=BERLIN)) == (
+        "2022-01-21T11:31:05+00:00"
+    )

@@ -40,6 +40,15 @@ def test_google_news_sitemap_gives_publication_dates() -> None:
     assert sitemap.entries[2].modified is None
 
 
+def test_a_sitemap_date_without_time_is_the_start_of_that_day_in_berlin() -> None:
+    sitemap = parse_sitemap(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url>'
+        b"<loc>https://www.example.de/a-12345678</loc><lastmod>2022-06-21</lastmod></url></urlset>"
+    )
+    (entry,) = sitemap.entries
+    assert entry.modified == datetime(2022, 6, 20, 22, 0, tzinfo=timezone.utc)  # 00:00 CEST
+
+
 def test_sitemap_index() -> None:
     sitemap = parse_sitemap((SHZ / "sitemaps/sitemap-index.xml").read_bytes())
     assert sitemap.is_index

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
+from newscrawler.dates import BERLIN
+from newscrawler.items import NewsArticle
 from newscrawler.spiders.news import (
     GenericNewsSpider,
     parse_depth,
@@ -67,3 +71,17 @@ def test_site_and_base_url() -> None:
     assert spider.site_url("http://127.0.0.1:9/a-12345678") == (
         "https://www.foerde-kurier.de/a-12345678"
     )
+
+
+def test_the_days_limit_reads_a_bare_day_as_its_start_in_berlin() -> None:
+    spider = GenericNewsSpider(url="https://www.example.de/a-12345678", days="1")
+    spider.cutoff = datetime(2022, 6, 21, 1, 0, tzinfo=BERLIN)
+
+    def recent(date_published: str) -> bool:
+        return spider.is_recent_article(NewsArticle(date_published=date_published))
+
+    assert recent("2022-06-22")
+    assert not recent("2022-06-21")  # its start, 00:00 in Berlin, is before the cutoff
+    assert recent("2022-06-21T01:00:00+02:00")
+    assert not recent("2022-06-20T22:59:59+00:00")  # 00:59:59 in Berlin
+    assert recent("")  # undated: kept

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
+from newscrawler.dates import to_datetime, utc_iso
 from newscrawler.publish.journal import PublicationJournal, use_journal
 from newscrawler.publish.layout import run_lock_path, state_url, warn_about_unrecorded_feeds
 from newscrawler.state import (
@@ -68,10 +69,6 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
-
-
 class CrawlState:
     """Extension: one run's lock and state store, and its publication journal."""
 
@@ -91,7 +88,7 @@ class CrawlState:
         self._stopping: Any = None
         self.owner = new_owner_id()
         self.started_at = self._start_in_a_new_second(self.store.last_run_started())
-        self.store.begin_run(self.owner, iso(self.started_at))
+        self.store.begin_run(self.owner, utc_iso(self.started_at))
         self.journal = PublicationJournal(
             self.store,
             self.owner,
@@ -123,8 +120,9 @@ class CrawlState:
         """The run's start, in a later second than the previous run's: file names carry the
         second, and a published file must never be written twice."""
         now = utc_now().replace(microsecond=0)
-        if previous is not None:
-            earliest = datetime.fromisoformat(previous) + timedelta(seconds=1)
+        last = to_datetime(previous)
+        if last is not None:
+            earliest = last + timedelta(seconds=1)
             # (a clock set back by more than that is not waited for: -o style appending
             # then keeps both runs' lines in the file)
             if timedelta(0) < earliest - now <= timedelta(seconds=1):

@@ -12,12 +12,13 @@ from __future__ import annotations
 import json
 import logging
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy import signals
 
+from newscrawler.dates import utc_iso
 from newscrawler.extensions.crawl_state import CrawlState, run_ending
 from newscrawler.extensions.outcome import exit_status
 from newscrawler.publish.files import write_atomically
@@ -44,9 +45,7 @@ def by_suffix(stats: dict[str, Any], prefix: str) -> dict[str, int]:
 
 
 def iso(value: Any) -> str | None:
-    if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).isoformat(timespec="seconds")
-    return None
+    return utc_iso(value) if isinstance(value, datetime) else None
 
 
 def run_summary(

@@ -25,6 +25,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import NotConfigured
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 
+from newscrawler.dates import to_datetime
 from newscrawler.extensions.crawl_state import CrawlState
 from newscrawler.request_meta import LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.state import ArticleRecord, Emission, StateError, StateLost
@@ -42,23 +43,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
-def parse_moment(value: str | None) -> datetime | None:
-    """An aware datetime from a stored ISO value; a bare day counts from its start (UTC)."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
 def listing_says_changed(lead: ArticleLead, record: ArticleRecord) -> bool:
     """The listing dates a change after the version we have: after we last fetched the page
     and after the page's own modification date (which guards against clock skew)."""
     if lead.modified is None:
         return False
-    moments = [parse_moment(record.last_checked), parse_moment(record.date_modified)]
+    moments = [to_datetime(record.last_checked), to_datetime(record.date_modified)]
     known = [moment for moment in moments if moment is not None]
     return not known or lead.modified > max(known)
 

@@ -1,7 +1,8 @@
-"""Date policy for every item, whatever produced it: canonical values, plausible published dates.
+"""Date policy for every item, whatever produced it: the one place where an item's dates are
+normalised and its published date is checked for plausibility.
 
-Extraction already fills `date_published` / `date_modified` with `normalize_date(raw,
-now=crawled_at)`. This pipeline is the safety net and the bookkeeping on top:
+Extraction reads candidate dates with `newscrawler.dates.normalize_date(raw, now=crawled_at)`
+to choose between its sources; what an item finally carries is decided here, once:
 
 - a published date that extraction could not read (`date_published` empty, `date_published_raw`
   set) gets one more try; a date field holding something non-canonical (another spider's
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 
-from newscrawler.dates import is_plausible_published, normalize_date
+from newscrawler.dates import is_plausible_published, normalize_date, to_datetime
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -43,14 +44,8 @@ def _present(value: Any) -> bool:
 def _crawl_time(adapter: ItemAdapter) -> datetime:
     """When the item's page was fetched (`crawled_at`, UTC), else now."""
     value = adapter.get("crawled_at")
-    if isinstance(value, str) and value:
-        try:
-            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        except ValueError:
-            pass
-        else:
-            return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+    moment = to_datetime(value, naive_zone=timezone.utc) if isinstance(value, str) else None
+    return moment or datetime.now(timezone.utc)
 
 
 class DateNormalizationPipeline:

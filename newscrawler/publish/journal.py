@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
+from newscrawler.dates import utc_iso
 from newscrawler.publish.files import rename_into_place, temp_path_for
 
 if TYPE_CHECKING:
@@ -63,10 +64,6 @@ class PendingFile:
     final: Path
     publication: int | None = None
     """Its entry in the journal; None for a file published without a journal."""
-
-
-def utc_iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 class PublicationJournal:

@@ -21,6 +21,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from w3lib.url import canonicalize_url
 
+from newscrawler.dates import to_datetime
 from newscrawler.discovery import (
     ArticleLead,
     DocumentTooLarge,
@@ -372,12 +373,8 @@ class NewsSpider(scrapy.Spider):
 
     def is_recent_article(self, article: NewsArticle) -> bool:
         """The `days` limit applied to the page's own date, for leads no listing dated."""
-        if self.cutoff is None or not article.date_published:
-            return True
-        published = datetime.fromisoformat(article.date_published)
-        if published.tzinfo is None:  # a bare day counts as a whole day
-            published = published.replace(tzinfo=timezone.utc) + timedelta(days=1)
-        return published >= self.cutoff
+        published = to_datetime(article.date_published)  # a bare day: its start, in Berlin
+        return self.cutoff is None or published is None or published >= self.cutoff
 
     def is_article(self, page: ExtractedPage) -> bool:
         """The one place that decides whether an extracted page becomes an item: the page is
