@@ -10,7 +10,6 @@ import calendar
 import io
 import logging
 import re
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +19,8 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 import feedparser
 import lxml.etree
 import lxml.html
+from scrapy.utils.gz import gunzip
+from scrapy.utils.sitemap import sitemap_urls_from_robots
 
 from newscrawler.dates import normalize_date, to_datetime
 
@@ -70,26 +71,15 @@ def _refuse_entities(data: bytes) -> None:
         raise UnsafeDocument("declares XML entities (a possible entity-expansion bomb)")
 
 
-def gunzip_bounded(data: bytes, max_size: int) -> bytes:
-    """Decompress gzip data, refusing to produce more than `max_size` bytes."""
-    decompressor = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    out = io.BytesIO()
-    chunk = data
-    while chunk:
-        out.write(decompressor.decompress(chunk, max_size + 1 - out.tell()))
-        if out.tell() > max_size:
-            raise DocumentTooLarge(f"decompresses to more than {max_size} bytes")
-        chunk = decompressor.unconsumed_tail
-        if decompressor.eof:
-            break
-    return out.getvalue()
-
-
 def maybe_gunzip(data: bytes, max_size: int) -> bytes:
-    """`data` decompressed if it is gzip (a `.xml.gz` sitemap), else unchanged."""
-    if data[:2] == b"\x1f\x8b":
-        return gunzip_bounded(data, max_size)
-    return data
+    """`data` decompressed if it is gzip (a `.xml.gz` sitemap), else unchanged; never more than
+    `max_size` bytes (`DocumentTooLarge`: a gzip bomb). A broken file raises `OSError`."""
+    if data[:2] != b"\x1f\x8b":
+        return data
+    try:
+        return gunzip(data, max_size=max_size)
+    except ValueError as error:  # Scrapy's "decompressed more than max_size" is a ValueError
+        raise DocumentTooLarge(f"decompresses to more than {max_size} bytes") from error
 
 
 def absolute_url(base_url: str, href: str) -> str | None:
@@ -175,15 +165,13 @@ def parse_sitemap(data: bytes) -> Sitemap:
     return Sitemap(is_index=is_index, entries=tuple(entries))
 
 
-def sitemaps_from_robots(robots_txt: str, base_url: str) -> list[str]:
-    """The `Sitemap:` URLs a robots.txt lists."""
-    urls = []
-    for line in robots_txt.splitlines():
-        key, _, value = line.partition(":")
-        url = absolute_url(base_url, value) if key.strip().lower() == "sitemap" else None
-        if url:
-            urls.append(url)
-    return urls
+def sitemaps_from_robots(robots_txt: bytes | str, base_url: str) -> list[str]:
+    """The `Sitemap:` URLs a robots.txt lists (read by Scrapy's `sitemap_urls_from_robots`),
+    absolute; malformed ones are left out."""
+    data = robots_txt.encode() if isinstance(robots_txt, str) else robots_txt
+    # (no base for Scrapy: its urljoin raises on a malformed URL; absolute_url drops it)
+    listed = (absolute_url(base_url, url) for url in sitemap_urls_from_robots(data))
+    return [url for url in listed if url]
 
 
 # --- Feeds ----------------------------------------------------------------------------------
@@ -352,7 +340,6 @@ __all__ = [
     "absolute_url",
     "declares_entities",
     "feeds_declared",
-    "gunzip_bounded",
     "has_non_html_extension",
     "is_listing_url",
     "looks_like_article_url",

@@ -1,4 +1,11 @@
-"""URL canonicalisation: one article, one URL, whatever tracking decoration a link carries."""
+"""URL canonicalisation: one article, one URL, whatever tracking decoration a link carries.
+
+`strip_tracking` is ours, not w3lib's `url_query_cleaner` or courlan's `clean_url`: those
+match parameter names exactly (no `utm_*` prefixes, case-sensitive) or bring their own list
+and rewrite the rest of the URL, and item URLs and state keys must stay what they are.
+`state_key` is the key the state stores an article under; `w3lib.url.canonicalize_url`
+(which also normalises percent-encoding) is for comparing URLs within a run.
+"""
 
 from __future__ import annotations
 
@@ -33,9 +40,9 @@ def strip_tracking(url: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path, new_query, ""))
 
 
-def canonicalize_url(url: str) -> str:
-    """Key under which an article is known: tracking and fragment removed, scheme and host
-    lower-cased, default port and a trailing `?` dropped, remaining parameters sorted."""
+def state_key(url: str) -> str:
+    """Key under which the state knows an article: tracking and fragment removed, scheme and
+    host lower-cased, default port and a trailing `?` dropped, remaining parameters sorted."""
     parts = urlsplit(strip_tracking(url))
     scheme = parts.scheme.lower()
     try:

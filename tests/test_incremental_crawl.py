@@ -20,7 +20,7 @@ from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
 from newscrawler.state import ArticleRecord
 from newscrawler.state.sqlite import SqliteState
-from newscrawler.urls import canonicalize_url
+from newscrawler.urls import state_key
 from tests.support.cron import Run, published_files, run_cron, temp_files
 from tests.support.replica import (
     REPLICA_ARTICLES,
@@ -174,5 +174,5 @@ def test_incremental_off_emits_everything_and_leaves_the_state(sequence: Sequenc
     assert set(run.paths()) == REPLICA_ARTICLES | sequence.added_paths
     assert run.summary is not None and run.summary["incremental"] is False
     assert sequence.state_after_full == sequence.state_before_full
-    changed = sequence.state_after_full[canonicalize_url(SHZ + sequence.changed_path)]
+    changed = sequence.state_after_full[state_key(SHZ + sequence.changed_path)]
     assert same_instant(changed.date_modified, sequence.changed_modified)

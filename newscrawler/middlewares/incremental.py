@@ -30,7 +30,7 @@ from newscrawler.extensions.crawl_state import CrawlState
 from newscrawler.request_meta import LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.state import ArticleRecord, Emission, StateError, StateLost
 from newscrawler.text import fingerprint
-from newscrawler.urls import canonicalize_url
+from newscrawler.urls import state_key
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -85,7 +85,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         lead: ArticleLead | None = request.meta.get(LEAD_META_KEY)
         if lead is None or request.meta.get(START_POINT_META_KEY):
             return request
-        key = canonicalize_url(lead.url)
+        key = state_key(lead.url)
         try:
             record = self.store.lookup([key]).get(key)
         except StateLost:  # reported once by the state extension, which stops the run
@@ -122,7 +122,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         canonical = http_url(adapter.get("canonical_url"))
         if canonical is not None and self.trust_canonical(canonical):
             urls.append(canonical)
-        return list(dict.fromkeys(canonicalize_url(u) for u in urls))
+        return list(dict.fromkeys(state_key(u) for u in urls))
 
     def trust_canonical(self, canonical: str) -> bool:
         """Some sites declare their home page, or a section, as every article's canonical URL:

@@ -196,8 +196,8 @@ class NewsSpider(scrapy.Spider):
     # --- Discovery callbacks ----------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        text = response.text if isinstance(response, TextResponse) else ""
-        for url in sitemaps_from_robots(text, self.site_url(response.url)):
+        robots_txt = response.body if isinstance(response, TextResponse) else b""
+        for url in sitemaps_from_robots(robots_txt, self.site_url(response.url)):
             yield self.discovery_request(url, self.parse_sitemap)
 
     def _refuse_listing(self, response: Response, kind: str, reason: str, error: Any) -> None:

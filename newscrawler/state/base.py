@@ -62,7 +62,7 @@ class ArticleRecord:
     """What the store knows about one emitted article, under one of its keys."""
 
     key: str
-    """Canonical URL (see `newscrawler.urls.canonicalize_url`)."""
+    """Canonical URL (see `newscrawler.urls.state_key`)."""
     fingerprint: str
     """Fingerprint of the body of the version last emitted."""
     date_published: str | None
