@@ -32,7 +32,6 @@ if TYPE_CHECKING:
 
 KEY_PREFIX = "newscrawler:frontier"
 """Frontier keys: `newscrawler:frontier:<spider>:requests`, `...:dupefilter`, `...:workers`."""
-SOCKET_TIMEOUT = 3.0
 SHARED_FRONTIER_EXTENSION = "newscrawler.extensions.frontier.SharedFrontier"
 EXTENSION_ORDER = 15  # before RunOutcome (20): it shares the start-point verdict first
 
@@ -50,20 +49,13 @@ def show_scrapy_redis_deprecations() -> None:
 
 def frontier_settings(url: str) -> dict[str, object]:
     """The Scrapy and scrapy-redis settings of a shared frontier in the Redis at `url`."""
-    from redis.backoff import NoBackoff  # noqa: PLC0415 (an optional dependency)
-    from redis.retry import Retry  # noqa: PLC0415
+    from newscrawler.redis_client import client_options  # noqa: PLC0415 (optional: redis-py)
 
     return {
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "REDIS_URL": url,
-        "REDIS_PARAMS": {
-            "socket_timeout": SOCKET_TIMEOUT,
-            "socket_connect_timeout": SOCKET_TIMEOUT,
-            # fail at once when Redis is gone (redis-py's default retries block the reactor)
-            "retry": Retry(NoBackoff(), 1),
-            "retry_on_timeout": False,
-        },
+        "REDIS_PARAMS": client_options(),  # the state's: fail at once when Redis is gone
         "SCHEDULER_QUEUE_KEY": frontier_key("%(spider)s", "requests"),
         "SCHEDULER_DUPEFILTER_KEY": frontier_key("%(spider)s", "dupefilter"),
         # Kept when a worker closes: the other workers still use it. SharedFrontier clears it

@@ -19,7 +19,7 @@ from scrapy.settings import Settings
 from newscrawler.publish.layout import run_lock_path, state_url
 from newscrawler.state import StateError, StateLost, open_state, public_url
 from newscrawler.state.redis import RedisState, split_state_url
-from tests.support.scale import RedisServer
+from tests.support.scale import RedisServer, free_port, wait_until
 from tests.support.state import T1, T2, emission
 
 HOST = socket.gethostname()
@@ -27,6 +27,14 @@ HOST = socket.gethostname()
 
 def run_id(name: str, *, host: str = HOST, pid: int | None = None) -> str:
     return f"{host}:{pid or os.getpid()}:{name}"
+
+
+def lease_gone(store: RedisState, owner: str) -> bool:
+    return not store._client.exists(store._k("alive", owner))
+
+
+def renewals(store: RedisState) -> int:
+    return store._lease.renewals if store._lease is not None else 0
 
 
 # Runs of this process (alive while their store renews their lease), and of another machine.
@@ -63,7 +71,7 @@ def test_a_dead_runs_claims_free_themselves_when_its_lease_expires(url: str) -> 
     here = RedisState(url)
     here.begin_run(RUN_A, T2)
     assert not here.claim(RUN_A, emission("https://x/claimed"))  # lease still running
-    time.sleep(1.3)
+    wait_until(lambda: lease_gone(here, ELSEWHERE), 5, "the dead run's lease to expire")
     assert here.claim(RUN_A, emission("https://x/claimed"))
     assert not here.claim(RUN_A, emission("https://x/sealed"))
     # Its files are on the other machine: this one neither recovers nor reports them.
@@ -79,7 +87,8 @@ def test_a_live_run_on_another_machine_keeps_its_claims(url: str) -> None:
     assert elsewhere.claim(ELSEWHERE, emission("https://x/1"))
     here = RedisState(url)
     here.begin_run(RUN_A, T1)
-    time.sleep(2.5)
+    # six renewals, one every third of the lease: two lease periods
+    wait_until(lambda: renewals(elsewhere) >= 6, 10, "two lease periods of renewals")
     assert not here.claim(RUN_A, emission("https://x/1"))
     assert here.release_orphaned_claims(RUN_A) == 0
     elsewhere.close()
@@ -94,7 +103,7 @@ def test_a_run_whose_lease_expired_may_claim_nothing_more(url: str) -> None:
     store.on_lost(lost.append)
     store.begin_run(RUN_A, T1)
     assert store.claim(RUN_A, emission("https://x/1"))
-    store._stop_heartbeat()
+    store._stop_lease()
     store._client.delete(store._k("alive", RUN_A))  # the lease ran out
     with pytest.raises(StateLost, match="lease"):
         store.claim(RUN_A, emission("https://x/2"))
@@ -111,7 +120,7 @@ def test_the_heartbeat_notices_an_expired_lease(url: str) -> None:
     store.on_lost(lost.append)
     store.begin_run(RUN_A, T1)
     store._client.delete(store._k("alive", RUN_A))
-    time.sleep(0.8)  # renewals every third of the lease
+    wait_until(lambda: store._lost is not None, 5, "the next renewal")
     assert lost == []  # reported on the reactor thread, by the next call
     with pytest.raises(StateLost, match=r"lease of run .* expired"):
         store.lookup(["https://x/1"])
@@ -124,10 +133,10 @@ def test_a_file_with_claims_taken_by_another_run_is_not_sealed(url: str) -> None
     slow.begin_run(RUN_B, T1)
     assert slow.claim(RUN_B, emission("https://x/1"))
     publication = slow.begin_publication(RUN_B, "/o/.1.part", "/o/1.jsonl")
-    slow._stop_heartbeat()  # stalled longer than its lease ...
+    slow._stop_lease()  # stalled longer than its lease ...
     other = RedisState(url)
     other.begin_run(ELSEWHERE, T1)
-    time.sleep(1.3)
+    wait_until(lambda: lease_gone(other, RUN_B), 5, "the stalled run's lease to expire")
     assert other.claim(ELSEWHERE, emission("https://x/1"))  # ... so another run took over
     with pytest.raises(StateError, match="lost its claim on https://x/1"):
         slow.seal_publication(publication, ["https://x/1"])
@@ -146,7 +155,7 @@ def test_a_dead_run_of_this_machine_is_recovered_at_once(url: str) -> None:
     sealed = crashed.begin_publication(dead, "/o/.1.part", "/o/1.jsonl")
     crashed.seal_publication(sealed, ["https://x/sealed"])
     writing = crashed.begin_publication(dead, "/o/.2.part", "/o/2.jsonl")
-    crashed._stop_heartbeat()
+    crashed._stop_lease()
     crashed.close()  # (its lease is still running in Redis)
 
     store = RedisState(url)
@@ -179,6 +188,7 @@ def test_concurrent_claims_from_two_processes(url: str, tmp_path: Path) -> None:
         store = open_state(sys.argv[1])
         owner = f"{socket.gethostname()}:{os.getpid()}:{sys.argv[2]}"
         store.begin_run(owner, "2022-01-21T10:00:00+00:00")
+        print("ready", flush=True)
         sys.stdin.readline()  # start together
         won = [n for n in range(300) if store.claim(owner, Emission(
             keys=(f"https://x/{n}", f"https://x/alias/{n}"), item_url=f"https://x/{n}",
@@ -192,7 +202,8 @@ def test_concurrent_claims_from_two_processes(url: str, tmp_path: Path) -> None:
                          stdout=subprocess.PIPE, text=True)
         for name in ("p1", "p2")
     ]  # fmt: skip
-    time.sleep(1.5)  # both connected
+    for racer in racers:  # both connected
+        assert racer.stdout is not None and racer.stdout.readline().strip() == "ready"
     for racer in racers:
         assert racer.stdin is not None
         racer.stdin.write("go\n")
@@ -206,8 +217,6 @@ def test_concurrent_claims_from_two_processes(url: str, tmp_path: Path) -> None:
 
 
 def test_unreachable_redis_is_a_clear_error() -> None:
-    from tests.support.scale import free_port
-
     started = time.monotonic()
     with pytest.raises(StateError, match=r"cannot use the Redis state redis://127\.0\.0\.1"):
         open_state(f"redis://127.0.0.1:{free_port()}/0?spider=shz")
@@ -256,7 +265,8 @@ def test_urls(server: RedisServer) -> None:
     over_socket = open_state(socket_url + "&lease=1")
     over_socket.begin_run(RUN_A, T1)
     assert over_socket.claim(RUN_A, emission("https://x/1"))
-    time.sleep(1.3)  # renewed over the socket too
+    # renewed over the socket too, for longer than the lease (four thirds of it)
+    wait_until(lambda: renewals(over_socket) >= 4, 5, "renewals over the socket")
     assert over_socket.lookup(["https://x/1"]) == {}
     assert server.client(1).exists(f"newscrawler:state:shz:alive:{RUN_A}")
     over_socket.close()

@@ -1,8 +1,9 @@
 """Workers of a shared frontier (`newscrawler.frontier`): when to wait, when to end, and the
 start-point verdict they share.
 
-Each worker registers in Redis with a lease (renewed every few seconds) and a state: busy
-(it fetched something since it was last idle) or idle. When its engine runs out of work:
+Each worker registers in Redis with a lease (`newscrawler.redis_client.Lease`, renewed every
+few seconds) whose value is its state: busy (it fetched something since it was last idle) or
+idle. When its engine runs out of work:
 
 - requests left in the shared queue: it stays (Scrapy's engine pops them on its next
   heartbeat, within 5 seconds);
@@ -30,15 +31,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
-from scrapy.utils.asyncio import create_looping_call
 from scrapy.utils.defer import deferred_from_coro
 
-from newscrawler.frontier import SOCKET_TIMEOUT, frontier_key, frontier_url
+from newscrawler.frontier import frontier_key, frontier_url
 from newscrawler.publish.layout import state_url
+from newscrawler.redis_client import Lease, connect
 from newscrawler.request_meta import START_POINT_META_KEY
 from newscrawler.state import StateError, new_owner_id, public_url
 
@@ -46,11 +45,14 @@ if TYPE_CHECKING:
     from scrapy import Request, Spider
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy.settings import BaseSettings
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
 
 LEASE_SECONDS = 30.0
+RENEW_EVERY = LEASE_SECONDS / 6
+"""Also how soon a worker notices that Redis is gone (its scheduler lives there too)."""
 DEFAULT_IDLE_CLOSE = 5.0
 
 # KEYS: workers, queue, dupefilter, answered   ARGV: worker key prefix, worker, lease ms
@@ -106,50 +108,55 @@ return 2
 """
 
 
+def frontier_keys(settings: BaseSettings, spider: str) -> dict[str, str]:
+    """The Redis keys of `spider`'s frontier: its workers, queue, dupefilter and the count of
+    start points answered."""
+    return {
+        "workers": frontier_key(spider, "workers"),
+        "queue": settings.get("SCHEDULER_QUEUE_KEY") % {"spider": spider},
+        "dupefilter": settings.get("SCHEDULER_DUPEFILTER_KEY") % {"spider": spider},
+        "answered": frontier_key(spider, "start_points_answered"),
+    }
+
+
+def open_frontier(url: str) -> redis.Redis:
+    """A client of the frontier's Redis that has answered; a `StateError` (the run does not
+    start, exit status 3, no traceback) when it does not."""
+    try:
+        client = connect(url, client_name="newscrawler-frontier")
+        client.ping()
+    except (redis.RedisError, ValueError) as error:
+        raise StateError(f"cannot use the shared frontier {public_url(url)}: {error}") from None
+    return client
+
+
 class SharedFrontier:
     """Extension: one worker of a shared frontier (enabled by `NEWSCRAWLER_FRONTIER_URL`)."""
 
     def __init__(self, crawler: Crawler):
-        settings = crawler.settings
-        url = frontier_url(settings)
+        url = frontier_url(crawler.settings)
         if not url:
             raise NotConfigured("no shared frontier")
-        self.crawler = crawler
-        self.stats = crawler.stats
         assert crawler.spider is not None, "the spider is created before the extensions"
         spider = crawler.spider.name  # (the news spider's is its site's)
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.worker = new_owner_id()
-        self.idle_close = settings.getfloat("NEWSCRAWLER_FRONTIER_IDLE_CLOSE", DEFAULT_IDLE_CLOSE)
-        self.lease_ms = int(LEASE_SECONDS * 1000)
-        self.keys = {
-            "workers": frontier_key(spider, "workers"),
-            "queue": settings.get("SCHEDULER_QUEUE_KEY") % {"spider": spider},
-            "dupefilter": settings.get("SCHEDULER_DUPEFILTER_KEY") % {"spider": spider},
-            "answered": frontier_key(spider, "start_points_answered"),
-        }
-        self.worker_prefix = frontier_key(spider, "worker:")
-        self.client = redis.Redis.from_url(
-            url,
-            socket_timeout=SOCKET_TIMEOUT,
-            socket_connect_timeout=SOCKET_TIMEOUT,
-            retry=Retry(NoBackoff(), 1),
-            decode_responses=True,
+        self.idle_close = crawler.settings.getfloat(
+            "NEWSCRAWLER_FRONTIER_IDLE_CLOSE", DEFAULT_IDLE_CLOSE
         )
-        try:
-            self.client.ping()
-        except redis.RedisError as error:
-            # (a StateError: the run does not start, exit status 3, no traceback)
-            raise StateError(f"cannot use the shared frontier {public_url(url)}: {error}") from None
+        self.keys = frontier_keys(crawler.settings, spider)
+        self.worker_prefix = frontier_key(spider, "worker:")
+        self.client = open_frontier(url)
         self._join = self.client.register_script(JOIN)
         self._look = self.client.register_script(LOOK)
         self._leave = self.client.register_script(LEAVE)
-        self.state = "busy"
+        self.lease: Lease | None = None
         self.empty_since: float | None = None
         self.failed = False
         self.spider_open = False
         self.stopping: Any = None
-        self.renewal: Any = None
-        if urlsplit(state_url(settings, spider)).scheme == "sqlite":
+        if urlsplit(state_url(crawler.settings, spider)).scheme == "sqlite":
             logger.warning(
                 "Shared frontier with a local state (NEWSCRAWLER_STATE_URL): the workers do not"
                 " share what they emitted, so later crawls may emit articles again"
@@ -174,14 +181,23 @@ class SharedFrontier:
         try:
             return call(*args, **kwargs)
         except redis.RedisError as error:
-            self.failed = True
-            logger.error("Shared frontier lost (%s), stopping the run: %s", what, error)
-            engine = self.crawler.engine
-            if self.spider_open and engine is not None:
-                self.stopping = deferred_from_coro(
-                    engine.close_spider_async(reason="frontier_lost")
-                )
+            self._lost(what, str(error))
             return None
+
+    def _lost(self, what: str, error: str) -> None:
+        if self.failed:
+            return
+        self.failed = True
+        logger.error("Shared frontier lost (%s), stopping the run: %s", what, error)
+        engine = self.crawler.engine
+        if self.spider_open and engine is not None:
+            self.stopping = deferred_from_coro(engine.close_spider_async(reason="frontier_lost"))
+
+    def _lease_lost(self, message: str) -> None:
+        """From the lease's thread: stop the run from the reactor's."""
+        from twisted.internet import reactor  # noqa: PLC0415 (the one Scrapy installed)
+
+        reactor.callFromThread(self._lost, "lease", message)
 
     def _keys(self, *names: str) -> list[str]:
         return [self.keys[name] for name in names]
@@ -194,7 +210,7 @@ class SharedFrontier:
             "join",
             self._join,
             keys=self._keys("workers", "queue", "dupefilter", "answered"),
-            args=[self.worker_prefix, self.worker, self.lease_ms],
+            args=[self.worker_prefix, self.worker, int(LEASE_SECONDS * 1000)],
         )
         if joined is None:
             return
@@ -205,20 +221,21 @@ class SharedFrontier:
             logger.info("Shared frontier: resuming the queue an earlier crawl left")
         else:
             logger.info("Shared frontier: joined %d other worker(s) as %s", others, self.worker)
-        self.renewal = create_looping_call(self._renew)
-        self.renewal.start(LEASE_SECONDS / 6, now=False)
+        self.lease = Lease(
+            self.client,
+            self.worker_prefix + self.worker,
+            LEASE_SECONDS,
+            describe=f"the lease of worker {self.worker}",
+            on_lost=self._lease_lost,
+            value="busy",
+            renew_every=RENEW_EVERY,
+            grace=0,  # a renewal that fails: Redis is gone, and the scheduler with it
+        )
+        self.lease.start()
 
     def _set_state(self, state: str) -> None:
-        if state != self.state:
-            self.state = state
-            self._redis("state", self.client.set, self.worker_prefix + self.worker, state,
-                        px=self.lease_ms)  # fmt: skip
-
-    def _renew(self) -> None:
-        pipe = self.client.pipeline(transaction=True)
-        pipe.sadd(self.keys["workers"], self.worker)
-        pipe.set(self.worker_prefix + self.worker, self.state, px=self.lease_ms)
-        self._redis("lease", pipe.execute)
+        if self.lease is not None and state != self.lease.value:
+            self._redis("state", self.lease.hold, state)
 
     def request_reached_downloader(self, request: Request) -> None:
         self._set_state("busy")
@@ -249,8 +266,9 @@ class SharedFrontier:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.spider_open = False
-        if self.renewal is not None and self.renewal.running:
-            self.renewal.stop()
+        if self.lease is not None:
+            self.lease.stop()
+            self.lease = None
         if reason == "finished":
             self._share_start_point_verdict()
         left = self._redis(

@@ -7,7 +7,8 @@ folders, crawl the same spider against one Redis and never emit an article twice
 - Every operation that decides something (claim, seal, finish, ...) is one Lua script: atomic
   in Redis, one round trip, no read-then-write race between machines.
 - A run is alive while its lease key (`alive:<run>`) exists. `begin_run` sets it with a TTL
-  (`?lease=30` seconds) and a background thread renews it; a run that dies stops renewing, so
+  (`?lease=30` seconds) and a `newscrawler.redis_client.Lease` renews it; a run that dies stops
+  renewing, so
   its unsealed claims free themselves when the lease expires (another run's claim takes them
   over). On its own machine a run is known dead at once when its process is gone: the next
   run there recovers its files without waiting for the lease. A run whose lease expired while
@@ -36,16 +37,13 @@ import json
 import logging
 import os
 import socket
-import threading
-import time
 from collections.abc import Callable, Collection, Iterable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import redis
-from redis.backoff import NoBackoff
-from redis.retry import Retry
 
+from newscrawler.redis_client import Lease, connect
 from newscrawler.state import public_url
 from newscrawler.state.base import (
     ArticleRecord,
@@ -61,7 +59,6 @@ logger = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
 DEFAULT_KEY_PREFIX = "newscrawler:state"
 DEFAULT_LEASE_SECONDS = 30.0
-DEFAULT_SOCKET_TIMEOUT = 3.0
 OUR_PARAMETERS = ("spider", "key_prefix", "lease")
 """Query parameters of the state URL that are ours, not redis-py's."""
 
@@ -290,7 +287,7 @@ class RedisState(StateStore):
         self._lost: StateLost | None = None
         self._lost_reported = False
         self._on_lost: Callable[[StateError], None] | None = None
-        self._heartbeat: _Heartbeat | None = None
+        self._lease: Lease | None = None
         self._started_owners: set[str] = set()
         try:
             self._client = self._connect(client_url)
@@ -317,18 +314,8 @@ class RedisState(StateStore):
 
     @staticmethod
     def _connect(client_url: str) -> redis.Redis:
-        options: dict[str, Any] = {
-            "socket_timeout": DEFAULT_SOCKET_TIMEOUT,
-            "socket_connect_timeout": DEFAULT_SOCKET_TIMEOUT,
-            # One immediate retry, for a pooled connection the server closed while idle; a
-            # server that is gone fails the call at once (redis-py's default retries for
-            # seconds, blocking the crawl).
-            "retry": Retry(NoBackoff(), 1),
-            "decode_responses": True,
-            "client_name": "newscrawler-state",
-        }
         try:
-            return redis.Redis.from_url(client_url, **options)
+            return connect(client_url, client_name="newscrawler-state")
         except ValueError as error:
             raise StateError(f"bad Redis state URL: {error}") from error
 
@@ -353,10 +340,14 @@ class RedisState(StateStore):
             raise StateError(f"Redis state error ({what}): {error}") from error
 
     def _lose(self, message: str) -> None:
-        """The store is lost (also called from the heartbeat thread: the next call on the
+        """The store is lost (also called from the lease's thread: the next call on the
         reactor thread reports it)."""
         if self._lost is None:
             self._lost = StateLost(message)
+
+    def _lease_lost(self, message: str) -> None:
+        logger.error("State: %s; this run can record nothing more", message)
+        self._lose(message)
 
     def _report_lost(self) -> StateLost:
         """Tell `on_lost` once; a fresh exception to raise (raising the stored one again and
@@ -585,12 +576,18 @@ class RedisState(StateStore):
             args=[started_at, int(self.lease * 1000)],
         )
         self._started_owners.add(owner)
-        if self._heartbeat is None:
-            self._heartbeat = _Heartbeat(self, owner)
-            self._heartbeat.start()
+        if self._lease is None:
+            self._lease = Lease(
+                self._client,
+                self._k("alive", owner),
+                self.lease,
+                describe=f"the lease of run {owner}",
+                on_lost=self._lease_lost,
+            )
+            self._lease.start()
 
     def end_run(self, owner: str) -> None:
-        self._stop_heartbeat()
+        self._stop_lease()
         done = [
             i for i, row in self._publications()
             if row["owner"] == owner and row.get("published") == "1"
@@ -603,61 +600,11 @@ class RedisState(StateStore):
         self._call("end run", pipe.execute)
         self._started_owners.discard(owner)
 
-    def _stop_heartbeat(self) -> None:
-        if self._heartbeat is not None:
-            self._heartbeat.stop()
-            self._heartbeat = None
+    def _stop_lease(self) -> None:
+        if self._lease is not None:
+            self._lease.stop()
+            self._lease = None
 
     def close(self) -> None:
-        self._stop_heartbeat()
+        self._stop_lease()
         self._client.close()
-
-
-class _Heartbeat(threading.Thread):
-    """Renews a run's lease every third of its TTL, off the reactor thread (a busy reactor
-    must not make a live run look dead). A lease found expired loses the store."""
-
-    def __init__(self, store: RedisState, owner: str):
-        super().__init__(name=f"newscrawler-lease-{owner}", daemon=True)
-        self.store = store
-        self.key = store._k("alive", owner)
-        self.owner = owner
-        self.lease_ms = int(store.lease * 1000)
-        self.interval = store.lease / 3
-        self._stopped = threading.Event()
-        # A connection of its own: redis-py clients are thread-safe, but the reactor thread's
-        # calls should not wait behind a renewal.
-        pool = store._client.connection_pool
-        self.client = redis.Redis(connection_pool=redis.ConnectionPool(
-            connection_class=pool.connection_class, **pool.connection_kwargs))  # fmt: skip
-
-    def run(self) -> None:
-        try:
-            self._renew_until_stopped()
-        except Exception as error:  # a bug: without renewals the run must not go on claiming
-            logger.exception("State: the lease renewal of run %s failed", self.owner)
-            self.store._lose(f"the lease renewal of run {self.owner} failed: {error!r}")
-        finally:
-            self.client.close()
-
-    def _renew_until_stopped(self) -> None:
-        renewed = time.monotonic()
-        while not self._stopped.wait(self.interval):
-            try:
-                if not self.client.set(self.key, "1", xx=True, px=self.lease_ms):
-                    self._expired(f"the lease of run {self.owner} expired")
-                    return
-                renewed = time.monotonic()
-            except redis.RedisError as error:
-                if time.monotonic() - renewed > self.store.lease:
-                    self._expired(f"the lease of run {self.owner} lapsed ({error})")
-                    return
-
-    def _expired(self, message: str) -> None:
-        logger.error("State: %s; this run can record nothing more", message)
-        self.store._lose(message)
-
-    def stop(self) -> None:
-        self._stopped.set()
-        if self.is_alive() and threading.current_thread() is not self:
-            self.join(timeout=self.store.lease)
