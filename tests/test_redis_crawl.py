@@ -52,7 +52,10 @@ def test_two_runs_at_once_emit_every_article_once(
     """Two crawls of one site at the same time, each into its own folder (as two machines),
     one Redis state: each article is in exactly one of the two outputs."""
     site, expected = big_site
-    with JitteryReplica(site, jitter=0.4) as server:
+    # Slow enough that the runs overlap: the second starts up to a second later (a run starts
+    # in a later second than the last one in the state), and with answers of up to 0.4 s a
+    # busy machine let the first finish before the second reached an article.
+    with JitteryReplica(site, jitter=1.0) as server:
         workers = [
             start_worker(
                 "shz",
