@@ -485,25 +485,42 @@ def _scan(text: str, anchor: datetime) -> tuple[bool, datetime | date | None]:
 
 def _relative(text: str, anchor: datetime) -> datetime | date | None:
     match = _AGO.search(text)
-    if match:
-        amounts = [match[name] for name in ("first", "second", "english") if match[name]]
-        delta, exact = timedelta(), False
-        for amount in amounts:
-            parts = _AMOUNT.match(amount)
-            if parts is None:
-                return None
-            number = parts["n"].lower()
-            count = int(number) if number.isdigit() else _NUMBER_WORDS[number]
-            unit = _UNITS[parts["unit"].lower()]
-            if unit is None:
-                return None
-            delta += count * unit
-            exact = exact or unit < timedelta(days=1)
-        if delta > timedelta(days=365 * 30):
-            return None  # "vor 9999 Wochen" names no publication day
-        if exact:
-            return (anchor.astimezone(timezone.utc) - delta).astimezone(BERLIN)
-        return anchor.date() - delta
+    return _ago(match, anchor) if match else _day_word(text, anchor)
+
+
+def _ago(match: re.Match[str], anchor: datetime) -> datetime | date | None:
+    """`anchor` minus the amounts of an `_AGO` match: an instant when an amount is finer than
+    a day ("vor 5 Minuten"), else a day ("vor 3 Tagen")."""
+    amounts = []
+    for text in (match[name] for name in ("first", "second", "english") if match[name]):
+        amount = _amount(text)
+        if amount is None:
+            return None
+        amounts.append(amount)
+    delta = sum((duration for duration, _ in amounts), timedelta())
+    if delta > timedelta(days=365 * 30):
+        return None  # "vor 9999 Wochen" names no publication day
+    if any(unit < timedelta(days=1) for _, unit in amounts):
+        return (anchor.astimezone(timezone.utc) - delta).astimezone(BERLIN)
+    return anchor.date() - delta
+
+
+def _amount(text: str) -> tuple[timedelta, timedelta] | None:
+    """One amount ("5 Minuten", "einer Stunde"): its duration and its unit; None for units
+    coarser than a day, which name no day."""
+    parts = _AMOUNT.match(text)
+    if parts is None:
+        return None
+    unit = _UNITS[parts["unit"].lower()]
+    if unit is None:
+        return None
+    number = parts["n"].lower()
+    count = int(number) if number.isdigit() else _NUMBER_WORDS[number]
+    return count * unit, unit
+
+
+def _day_word(text: str, anchor: datetime) -> datetime | date | None:
+    """ "heute", "gestern", "vorgestern" (with a time, or ending the text)."""
     for match in _DAY_WORD.finditer(text):
         day = anchor.date() - timedelta(days=_DAY_WORDS[match["word"].lower()])
         time = _adjacent_time(text, match.start(), match.end())
@@ -517,14 +534,10 @@ def _relative(text: str, anchor: datetime) -> datetime | date | None:
 def _parse_with_dateparser(text: str, anchor: datetime) -> datetime | date | None:
     """The slow path for what the patterns do not know. Only absolute dates, strictly: a day, a
     month and a year must be in the text (a four-digit year or a month name among them: bare
-    digit groups such as "12 11 10" are no date); a time makes it an instant. Label prefixes are
-    cut off first, because dateparser fails on "Stand: ..."."""
-    digit = _ANY_DIGIT.search(text)
-    month = _MONTH_WORD.search(text)
-    if digit is None or (month is None and not _YEAR.search(text)):
+    digit groups such as "12 11 10" are no date); a time makes it an instant."""
+    snippet = _dateparser_snippet(text)
+    if snippet is None:
         return None
-    begin = min(digit.start(), month.start()) if month else digit.start()
-    snippet = text[begin : begin + _FALLBACK_CHARS]
     from dateparser import DateDataParser  # noqa: PLC0415 (slow import, rarely needed)
 
     settings = {
@@ -547,6 +560,16 @@ def _parse_with_dateparser(text: str, anchor: datetime) -> datetime | date | Non
         return None
     if data.period == "time":
         return found.astimezone(BERLIN) if found.tzinfo else found.replace(tzinfo=BERLIN)
-    if data.period == "day":
-        return found.date()
-    return None
+    return found.date() if data.period == "day" else None
+
+
+def _dateparser_snippet(text: str) -> str | None:
+    """What dateparser gets: from the first digit or month name on (label prefixes cut off:
+    dateparser fails on "Stand: ..."), at most `_FALLBACK_CHARS`; None when the text has no
+    digit, or neither a four-digit year nor a month name."""
+    digit = _ANY_DIGIT.search(text)
+    month = _MONTH_WORD.search(text)
+    if digit is None or (month is None and not _YEAR.search(text)):
+        return None
+    begin = min(digit.start(), month.start()) if month else digit.start()
+    return text[begin : begin + _FALLBACK_CHARS]

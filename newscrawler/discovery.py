@@ -140,29 +140,33 @@ def parse_sitemap(data: bytes) -> Sitemap:
     try:
         for _, element in parser_events:
             name = _local_name(element.tag)
-            if name == "sitemapindex":
-                is_index = True
-            if name not in ("url", "sitemap"):
-                continue
-            fields: dict[str, str] = {}
-            for child in element.iter():
-                child_name = _local_name(child.tag)
-                if child_name in ("loc", "lastmod", "publication_date") and child.text:
-                    fields.setdefault(child_name, child.text.strip())
-            element.clear()
-            url = absolute_url("", fields.get("loc", ""))
-            if url:
-                entries.append(
-                    ArticleLead(
-                        url=url,
-                        source="sitemap",
-                        published=parse_when(fields.get("publication_date")),
-                        modified=parse_when(fields.get("lastmod")),
-                    )
-                )
+            is_index = is_index or name == "sitemapindex"
+            if name in ("url", "sitemap"):
+                entry = _sitemap_entry(element)
+                element.clear()
+                if entry is not None:
+                    entries.append(entry)
     except lxml.etree.XMLSyntaxError as error:
         logger.warning("Sitemap parse stopped early: %s", error)
     return Sitemap(is_index=is_index, entries=tuple(entries))
+
+
+def _sitemap_entry(element: Any) -> ArticleLead | None:
+    """The lead a `<url>` or `<sitemap>` element names, None without a usable `<loc>`."""
+    fields: dict[str, str] = {}
+    for child in element.iter():
+        child_name = _local_name(child.tag)
+        if child_name in ("loc", "lastmod", "publication_date") and child.text:
+            fields.setdefault(child_name, child.text.strip())
+    url = absolute_url("", fields.get("loc", ""))
+    if not url:
+        return None
+    return ArticleLead(
+        url=url,
+        source="sitemap",
+        published=parse_when(fields.get("publication_date")),
+        modified=parse_when(fields.get("lastmod")),
+    )
 
 
 def sitemaps_from_robots(robots_txt: bytes | str, base_url: str) -> list[str]:

@@ -48,24 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     args.output_dir.mkdir(parents=True, exist_ok=True)
     output = args.output_dir / f"{stamp}.jsonl"
-    server: ReplicaServer
-    if args.site == GENERIC_SITE:
-        server = RehostedReplica(SITES_DIR / args.site, origin=GENERIC_ORIGIN)
-        spider = ["news", "-a", f"site={server.url}"]
-    else:
-        server = ReplicaServer(SITES_DIR / args.site)
-        spider = [args.site, "-a", f"base_url={server.url}"]
-    with server:
-        print(f"Serving the {args.site} replica on {server.url}")
-        command = [
-            sys.executable, "-m", "scrapy", "crawl", *spider, "-O", str(output),
-            # every demo shows the whole replica, not only what earlier demos did not
-            "-a", "incremental=0",
-            # a replica on this machine needs no politeness delay
-            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
-        ]  # fmt: skip
-        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawler.settings"}
-        status = subprocess.run(command, env=env, check=False).returncode
+    status = crawl_replica(args.site, output)
     if status != 0 or not output.exists():
         print(f"The crawl failed (exit status {status}).", file=sys.stderr)
         return status or 1
@@ -76,6 +59,28 @@ def main(argv: list[str] | None = None) -> int:
     if not errors:
         print("Every line validates against schema/news_article.schema.json.")
     return 1 if errors else 0
+
+
+def crawl_replica(site: str, output: Path) -> int:
+    """Serve the replica of `site`, crawl it with its spider into `output`; the exit status."""
+    server: ReplicaServer
+    if site == GENERIC_SITE:
+        server = RehostedReplica(SITES_DIR / site, origin=GENERIC_ORIGIN)
+        spider = ["news", "-a", f"site={server.url}"]
+    else:
+        server = ReplicaServer(SITES_DIR / site)
+        spider = [site, "-a", f"base_url={server.url}"]
+    with server:
+        print(f"Serving the {site} replica on {server.url}")
+        command = [
+            sys.executable, "-m", "scrapy", "crawl", *spider, "-O", str(output),
+            # every demo shows the whole replica, not only what earlier demos did not
+            "-a", "incremental=0",
+            # a replica on this machine needs no politeness delay
+            "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=0",
+        ]  # fmt: skip
+        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "newscrawler.settings"}
+        return subprocess.run(command, env=env, check=False).returncode
 
 
 if __name__ == "__main__":

@@ -89,21 +89,7 @@ class CrawlState:
         self.owner = new_owner_id()
         self.started_at = self._start_in_a_new_second(self.store.last_run_started())
         self.store.begin_run(self.owner, utc_iso(self.started_at))
-        self.journal = PublicationJournal(
-            self.store,
-            self.owner,
-            started_at=self.started_at,
-            records_articles=self.incremental,
-            stats=crawler.stats,
-            signals=crawler.signals,
-        )
-        self.journal.recover()
-        use_journal(crawler, self.journal)
-        if self.incremental:
-            warn_about_unrecorded_feeds(crawler.settings.getdict("FEEDS"))
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+        self.journal = self._open_journal(crawler)
         logger.info(
             "State %s (%s), run %s",
             self.url,
@@ -113,7 +99,28 @@ class CrawlState:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
+        state = cls(crawler)
+        crawler.signals.connect(state.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(state.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(state.engine_stopped, signal=signals.engine_stopped)
+        return state
+
+    def _open_journal(self, crawler: Crawler) -> PublicationJournal:
+        """The run's publication journal, with what earlier runs left finished, handed to the
+        feed storages."""
+        journal = PublicationJournal(
+            self.store,
+            self.owner,
+            started_at=self.started_at,
+            records_articles=self.incremental,
+            stats=crawler.stats,
+            signals=crawler.signals,
+        )
+        journal.recover()
+        use_journal(crawler, journal)
+        if self.incremental:
+            warn_about_unrecorded_feeds(crawler.settings.getdict("FEEDS"))
+        return journal
 
     @staticmethod
     def _start_in_a_new_second(previous: str | None) -> datetime:

@@ -57,14 +57,8 @@ def run_summary(
     state: CrawlState | None,
 ) -> dict[str, Any]:
     """The summary document, from the run's final stats (a pure function of its inputs)."""
-    dropped: Counter[str] = Counter()
-    for prefix in DROPPED_PREFIXES:
-        dropped.update(by_suffix(stats, prefix))
-    dropped["unchanged"] += stats.get("incremental/items_unchanged", 0)
-    dropped["duplicate"] += stats.get("incremental/items_duplicate", 0)
     status = exit_status(stats)
     journal = state.journal if state is not None else None
-    committed = journal.committed if journal is not None else Counter()
     return {
         "summary_version": SUMMARY_VERSION,
         "spider": spider,
@@ -79,20 +73,34 @@ def run_summary(
         "state": state.url if state is not None else None,
         "files": list(journal.published) if journal is not None else [],
         "recovered_files": list(journal.recovered) if journal is not None else [],
-        "counts": {
-            "emitted": items,
-            "new": committed.get("new", 0),
-            "updated": committed.get("updated", 0),
-            "skipped_known": stats.get("incremental/leads_skipped_known", 0),
-            "refetched_changed": stats.get("incremental/leads_refetched_changed", 0),
-            "dropped": dict(sorted((k, v) for k, v in dropped.items() if v)),
-            "failed": {name: by_suffix(stats, prefix) for name, prefix in FAILED_PREFIXES.items()},
-            "pages_fetched": stats.get("response_received_count", 0),
-            "errors": stats.get("newscrawler/errors_logged", stats.get("log_count/ERROR", 0)),
-            "warnings": stats.get("log_count/WARNING", 0),
-        },
+        "counts": run_counts(stats, items, journal.committed if journal else Counter()),
         "coverage": coverage,
     }
+
+
+def run_counts(stats: dict[str, Any], items: int, committed: Counter[str]) -> dict[str, Any]:
+    """The summary's `counts`: articles emitted, committed, skipped, dropped and failed."""
+    return {
+        "emitted": items,
+        "new": committed.get("new", 0),
+        "updated": committed.get("updated", 0),
+        "skipped_known": stats.get("incremental/leads_skipped_known", 0),
+        "refetched_changed": stats.get("incremental/leads_refetched_changed", 0),
+        "dropped": dropped_by_reason(stats),
+        "failed": {name: by_suffix(stats, prefix) for name, prefix in FAILED_PREFIXES.items()},
+        "pages_fetched": stats.get("response_received_count", 0),
+        "errors": stats.get("newscrawler/errors_logged", stats.get("log_count/ERROR", 0)),
+        "warnings": stats.get("log_count/WARNING", 0),
+    }
+
+
+def dropped_by_reason(stats: dict[str, Any]) -> dict[str, int]:
+    dropped: Counter[str] = Counter()
+    for prefix in DROPPED_PREFIXES:
+        dropped.update(by_suffix(stats, prefix))
+    dropped["unchanged"] += stats.get("incremental/items_unchanged", 0)
+    dropped["duplicate"] += stats.get("incremental/items_duplicate", 0)
+    return dict(sorted((k, v) for k, v in dropped.items() if v))
 
 
 class RunSummary:

@@ -17,6 +17,7 @@ Off with `-a incremental=0`. Counts go to the `incremental/` stats.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -51,6 +52,14 @@ def listing_says_changed(lead: ArticleLead, record: ArticleRecord) -> bool:
     moments = [to_datetime(record.last_checked), to_datetime(record.date_modified)]
     known = [moment for moment in moments if moment is not None]
     return not known or lead.modified > max(known)
+
+
+def same_version(emission: Emission, record: ArticleRecord) -> bool:
+    """The state has this version: the same body, and the same `date_modified` if the page
+    gives one."""
+    return record.fingerprint == emission.fingerprint and (
+        emission.date_modified is None or emission.date_modified == record.date_modified
+    )
 
 
 def http_url(url: Any) -> str | None:
@@ -137,40 +146,8 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         if not adapter.get("url"):
             self._stat("items_without_url")
             return item
-        keys = self.article_keys(adapter, response)
-        body_fingerprint = adapter.get("fingerprint") or fingerprint(adapter.get("body") or "")
-        modified = adapter.get("date_modified")
-        crawled_at = adapter.get("crawled_at") or datetime.now(timezone.utc).isoformat()
         try:
-            known = self.store.lookup(keys)
-            same = next(
-                (record for record in known.values()
-                 if record.fingerprint == body_fingerprint
-                 and (modified is None or modified == record.date_modified)),
-                None,
-            )  # fmt: skip
-            if same is not None:
-                self.store.note_unchanged(keys, same, crawled_at)
-                asked_for = response is not None and response.meta.get(START_POINT_META_KEY)
-                logger.log(
-                    logging.INFO if asked_for else logging.DEBUG,
-                    "Unchanged since emitted, not emitted again%s: %s",
-                    " (-a incremental=0 emits it anyway)" if asked_for else "",
-                    adapter["url"],
-                )
-                self._stat("items_unchanged")
-                return None
-            kind = "updated" if known else "new"
-            emission = Emission(
-                keys=tuple(keys),
-                item_url=adapter["url"],
-                kind=kind,
-                fingerprint=body_fingerprint,
-                date_published=adapter.get("date_published"),
-                date_modified=modified,
-                crawled_at=crawled_at,
-            )
-            claimed = self.store.claim(self.state.owner, emission)
+            verdict = self.claim_or_skip(adapter, response)
         except StateLost:  # reported once by the state extension, which stops the run
             self._stat("items_held_back")
             return None
@@ -179,9 +156,41 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             logger.error("State unavailable, article held back: %s (%s)", adapter["url"], error)
             self._stat("items_held_back")
             return None
-        if not claimed:
+        self._stat(f"items_{verdict}")
+        return item if verdict in ("new", "updated") else None
+
+    def claim_or_skip(self, adapter: ItemAdapter, response: Response | None) -> str:
+        """ "new" or "updated" when the article is claimed for this run; "unchanged" when the
+        state has this version; "duplicate" when another claim holds it."""
+        keys = self.article_keys(adapter, response)
+        emission = Emission(
+            keys=tuple(keys),
+            item_url=adapter["url"],
+            kind="new",
+            fingerprint=adapter.get("fingerprint") or fingerprint(adapter.get("body") or ""),
+            date_published=adapter.get("date_published"),
+            date_modified=adapter.get("date_modified"),
+            crawled_at=adapter.get("crawled_at") or datetime.now(timezone.utc).isoformat(),
+        )
+        known = self.store.lookup(keys)
+        same = next((record for record in known.values() if same_version(emission, record)), None)
+        if same is not None:
+            self.store.note_unchanged(keys, same, emission.crawled_at)
+            self.log_unchanged(adapter["url"], response)
+            return "unchanged"
+        if known:
+            emission = replace(emission, kind="updated")
+        if not self.store.claim(self.state.owner, emission):
             logger.debug("Already emitted in this run or by another one: %s", adapter["url"])
-            self._stat("items_duplicate")
-            return None
-        self._stat(f"items_{kind}")
-        return item
+            return "duplicate"
+        return emission.kind
+
+    @staticmethod
+    def log_unchanged(url: str, response: Response | None) -> None:
+        asked_for = response is not None and response.meta.get(START_POINT_META_KEY)
+        logger.log(
+            logging.INFO if asked_for else logging.DEBUG,
+            "Unchanged since emitted, not emitted again%s: %s",
+            " (-a incremental=0 emits it anyway)" if asked_for else "",
+            url,
+        )

@@ -72,27 +72,11 @@ class DateNormalizationPipeline:
 
     def _published(self, adapter: ItemAdapter, crawled_at: datetime, url: str) -> None:
         value, raw = adapter.get(PUBLISHED), adapter.get(PUBLISHED_RAW)
-        sources = [source for source in (value, raw) if _present(source)]
+        sources = [str(source) for source in (value, raw) if _present(source)]
         if not sources:
             self.stats.inc_value("dates/missing")
             return
-        normalized = None
-        for source in sources:
-            normalized = normalize_date(str(source), now=crawled_at)
-            if normalized is not None:
-                break
-        if normalized is None:
-            self.stats.inc_value("dates/unparsed")
-            logger.warning("Unreadable date_published %r on %s", str(sources[-1])[:100], url)
-        elif not is_plausible_published(normalized, crawled_at):
-            self.stats.inc_value("dates/implausible")
-            logger.warning(
-                "Implausible date_published %s (crawled %s) on %s; set to null",
-                normalized,
-                crawled_at.isoformat(),
-                url,
-            )
-            normalized = None
+        normalized = self._checked_published(sources, crawled_at, url)
         if normalized != value:
             if _present(value) and not _present(raw):
                 # Whatever the value was, keep it as the raw string: nothing is lost.
@@ -100,6 +84,27 @@ class DateNormalizationPipeline:
             self._set(adapter, PUBLISHED, normalized)
             if normalized is not None:
                 self.stats.inc_value("dates/normalized")
+
+    def _checked_published(self, sources: list[str], crawled_at: datetime, url: str) -> str | None:
+        """The first of `sources` that reads as a date, normalised, if it is plausible; else
+        None, logged and counted."""
+        normalized = next(
+            (iso for iso in (normalize_date(s, now=crawled_at) for s in sources) if iso), None
+        )
+        if normalized is None:
+            self.stats.inc_value("dates/unparsed")
+            logger.warning("Unreadable date_published %r on %s", sources[-1][:100], url)
+            return None
+        if not is_plausible_published(normalized, crawled_at):
+            self.stats.inc_value("dates/implausible")
+            logger.warning(
+                "Implausible date_published %s (crawled %s) on %s; set to null",
+                normalized,
+                crawled_at.isoformat(),
+                url,
+            )
+            return None
+        return normalized
 
     def _modified(self, adapter: ItemAdapter, crawled_at: datetime, url: str) -> None:
         value = adapter[MODIFIED]

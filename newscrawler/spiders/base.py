@@ -336,40 +336,50 @@ class NewsSpider(scrapy.Spider):
             return
         for request in self.follow_links(response):
             yield request
-        crawled_at = datetime.now(timezone.utc)
-        declared = response.encoding if response.headers.get("Content-Type") else None
-        try:
-            page = await self.workers.extract(
-                response.body,
-                self.site_url(response.url),
-                declared_encoding=declared,
-                crawled_at=crawled_at,
-            )
-        except ExtractionCrashed as error:  # a crash in C code, out of memory, a hang
-            logger.warning("Extraction worker lost this page (%s): %s", error, response.url)
-            self._stat(f"articles_failed/{error.reason}")
-            return
-        except Exception as error:  # one page the extractor cannot handle costs that page
-            logger.warning("Extraction failed (%r): %s", error, response.url)
-            logger.debug("Extraction traceback for %s", response.url, exc_info=True)
-            self._stat("articles_failed/extraction_error")
-            return
-        if not self.is_article(page):
-            logger.info(
-                "Not an article page (%s: %s), skipped: %s",
-                page.page_type, ", ".join(page.article_signals) or "no signals", response.url,
-            )  # fmt: skip
-            self._stat("articles_dropped/not_article")
+        page = await self.extracted(response)
+        if page is None or not self.is_wanted(page, response.url):
             return
         article = page.article
-        if not self.is_recent_article(article):
-            logger.debug("Older than %s days, skipped: %s", self.days, response.url)
-            self._stat("articles_dropped/too_old")
-            return
         article.url = strip_tracking(response.url)
         article.site = self.site_profile.name
         self._stat("articles_extracted")
         yield article
+
+    async def extracted(self, response: TextResponse) -> ExtractedPage | None:
+        """The page extracted (in a worker); None, with a warning and a stat, when its
+        extraction failed: one page the extractor cannot handle costs that page."""
+        declared = response.encoding if response.headers.get("Content-Type") else None
+        try:
+            return await self.workers.extract(
+                response.body,
+                self.site_url(response.url),
+                declared_encoding=declared,
+                crawled_at=datetime.now(timezone.utc),
+            )
+        except ExtractionCrashed as error:  # a crash in C code, out of memory, a hang
+            logger.warning("Extraction worker lost this page (%s): %s", error, response.url)
+            self._stat(f"articles_failed/{error.reason}")
+        except Exception as error:
+            logger.warning("Extraction failed (%r): %s", error, response.url)
+            logger.debug("Extraction traceback for %s", response.url, exc_info=True)
+            self._stat("articles_failed/extraction_error")
+        return None
+
+    def is_wanted(self, page: ExtractedPage, url: str) -> bool:
+        """Whether an extracted page becomes an item: an article (`is_article`) within the
+        `days` limit; else a log line and a stat."""
+        if not self.is_article(page):
+            logger.info(
+                "Not an article page (%s: %s), skipped: %s",
+                page.page_type, ", ".join(page.article_signals) or "no signals", url,
+            )  # fmt: skip
+            self._stat("articles_dropped/not_article")
+            return False
+        if not self.is_recent_article(page.article):
+            logger.debug("Older than %s days, skipped: %s", self.days, url)
+            self._stat("articles_dropped/too_old")
+            return False
+        return True
 
     def is_recent_article(self, article: NewsArticle) -> bool:
         """The `days` limit applied to the page's own date, for leads no listing dated."""

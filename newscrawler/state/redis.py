@@ -276,12 +276,7 @@ class RedisState(StateStore):
         spider = ours.get("spider")
         if not spider:
             raise StateError(f"the Redis state URL names no spider (?spider=): {self.public_url}")
-        try:
-            self.lease = float(ours.get("lease", DEFAULT_LEASE_SECONDS))
-        except ValueError:
-            raise StateError(f"lease must be a number of seconds in {self.public_url}") from None
-        if self.lease < 1:
-            raise StateError(f"lease must be at least 1 second in {self.public_url}")
+        self.lease = self._lease_seconds(ours.get("lease"))
         self.prefix = f"{ours.get('key_prefix') or DEFAULT_KEY_PREFIX}:{spider}:"
         self.host = socket.gethostname()
         self._lost: StateLost | None = None
@@ -289,18 +284,7 @@ class RedisState(StateStore):
         self._on_lost: Callable[[StateError], None] | None = None
         self._lease: Lease | None = None
         self._started_owners: set[str] = set()
-        try:
-            self._client = self._connect(client_url)
-            self._client.ping()
-            self._client.set(self._k("schema"), SCHEMA_VERSION, nx=True)
-            version = int(self._client.get(self._k("schema")) or SCHEMA_VERSION)
-        except (redis.RedisError, ValueError) as error:
-            raise StateError(f"cannot use the Redis state {self.public_url}: {error}") from error
-        if version > SCHEMA_VERSION:
-            raise StateError(
-                f"the Redis state {self.public_url} was written by a newer newscrawler"
-                f" (schema {version})"
-            )
+        self._client = self._open(client_url)
         register = self._client.register_script
         self._lua_claim = register(CLAIM)
         self._lua_release = register(RELEASE)
@@ -312,12 +296,33 @@ class RedisState(StateStore):
         self._lua_take_over = register(TAKE_OVER)
         self._lua_begin_run = register(BEGIN_RUN)
 
-    @staticmethod
-    def _connect(client_url: str) -> redis.Redis:
+    def _lease_seconds(self, value: str | None) -> float:
         try:
-            return connect(client_url, client_name="newscrawler-state")
+            lease = float(value) if value is not None else DEFAULT_LEASE_SECONDS
+        except ValueError:
+            raise StateError(f"lease must be a number of seconds in {self.public_url}") from None
+        if lease < 1:
+            raise StateError(f"lease must be at least 1 second in {self.public_url}")
+        return lease
+
+    def _open(self, client_url: str) -> redis.Redis:
+        """A client of a server that answers, with a state of a schema we know."""
+        try:
+            client = connect(client_url, client_name="newscrawler-state")
         except ValueError as error:
             raise StateError(f"bad Redis state URL: {error}") from error
+        try:
+            client.ping()
+            client.set(self._k("schema"), SCHEMA_VERSION, nx=True)
+            version = int(client.get(self._k("schema")) or SCHEMA_VERSION)
+        except (redis.RedisError, ValueError) as error:
+            raise StateError(f"cannot use the Redis state {self.public_url}: {error}") from error
+        if version > SCHEMA_VERSION:
+            raise StateError(
+                f"the Redis state {self.public_url} was written by a newer newscrawler"
+                f" (schema {version})"
+            )
+        return client
 
     def _k(self, *names: str) -> str:
         return self.prefix + ":".join(names)
