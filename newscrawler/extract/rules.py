@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from newscrawler.extract.html import compile_selector
+from newscrawler.items import HEADLINE_KINDS
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,9 @@ class ExtractionRules:
 
     title: str | None = None
     """Element whose text is the headline (for a `<meta>`, its `content`)."""
+    headline: str | None = None
+    """Which of the page's headlines is the site's headline of record: "shown" (the `<h1>`),
+    "declared" (JSON-LD `headline`) or "social" (`og:title`); instead of the general vote."""
     authors: str | None = None
     """Elements whose texts are author names or a byline."""
     date_published: str | None = None
@@ -34,6 +38,8 @@ class ExtractionRules:
 
     def __post_init__(self) -> None:
         # A typo in a profile fails when the profile is loaded, not silently on every page.
+        if self.headline not in (None, *HEADLINE_KINDS):
+            raise ValueError(f"unknown headline kind in extraction rules: {self.headline!r}")
         singles = (self.title, self.authors, self.date_published, self.body)
         for selector in [s for s in singles if s] + [*self.remove, *self.paywall]:
             if compile_selector(selector) is None:
@@ -46,7 +52,3 @@ class ExtractionRules:
 
 
 NO_RULES = ExtractionRules()
-
-OG_TITLE = 'meta[property="og:title"]'
-"""`title` selector for sites whose headline of record is the OpenGraph title: their JSON-LD
-`headline` is an SEO variant that differs from it."""
