@@ -41,7 +41,6 @@ class NewsArticle:
         metadata=_schema(
             properties={kind: {"type": ["null", "string"]} for kind in HEADLINE_KINDS},
             required=list(HEADLINE_KINDS),
-            additionalProperties=False,
         ),
     )
     """The page's three headlines, each without site suffixes, null where the page has none:

@@ -68,35 +68,56 @@ def _text_and_link_share(element: _Element) -> tuple[str, float]:
         return "", 0.0
     linked = sum(
         len(_text(ref))
-        for ref in element.iter("ref")
-        if not (ref.get("target") or "").startswith("#")  # in-page anchors are not elsewhere
+        for ref in element.iter("ref", "a")
+        if not (ref.get("target") or ref.get("href") or "").startswith("#")  # in-page anchor
     )
     return text, min(1.0, linked / len(text))
 
 
+_LISTS = frozenset({"list", "ul", "ol", "dl"})
+_TABLES = frozenset({"table"})
+_KINDS = {"head": HEADING, "quote": QUOTE, "blockquote": QUOTE}
+_KINDS.update(dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), HEADING))
+_CONTAINERS = frozenset({"div", "section", "article", "main", "body", "header", "footer"})
+_BLOCK_CHILDREN = frozenset(
+    {"p", "head", "quote", "blockquote", "list", "ul", "ol", "dl", "table", "div", "section",
+     "article", "h1", "h2", "h3", "h4", "h5", "h6", "pre"}
+)  # fmt: skip
+
+
 def blocks_from_body(body: _Element) -> list[Block]:
-    for line_break in body.iter("lb"):
+    """trafilatura's body as blocks. Its own extractor returns flat XML (`p`, `head`, `list`,
+    `quote`, `table`); its fallbacks (readability, jusText) can return HTML containers
+    (`<div><p>…</p></div>`), which are descended into rather than read as one block."""
+    for line_break in body.iter("lb", "br"):
         line_break.tail = " " + (line_break.tail or "")
     blocks: list[Block] = []
-    for index, child in enumerate(body):
-        tag = child.tag
-        if tag == "list":
-            for item in child.iter("item"):
+    _collect_blocks(body, blocks, [0])
+    return blocks
+
+
+def _collect_blocks(parent: _Element, blocks: list[Block], groups: list[int]) -> None:
+    for child in parent:
+        tag = str(child.tag)
+        if tag in _LISTS:
+            groups[0] += 1
+            for item in child.iter("item", "li", "dd", "dt"):
                 text, share = _text_and_link_share(item)
                 if text:
-                    blocks.append(Block(ITEM, text, share, index))
-        elif tag == "table":
-            for row in child.iter("row"):
+                    blocks.append(Block(ITEM, text, share, groups[0]))
+        elif tag in _TABLES:
+            groups[0] += 1
+            for row in child.iter("row", "tr"):
                 cells = [_text(cell) for cell in row]
                 text = " | ".join(cell for cell in cells if cell)
                 if text:
-                    blocks.append(Block(ROW, text, 0.0, index))
+                    blocks.append(Block(ROW, text, 0.0, groups[0]))
+        elif tag in _CONTAINERS and any(str(c.tag) in _BLOCK_CHILDREN for c in child):
+            _collect_blocks(child, blocks, groups)
         else:
             text, share = _text_and_link_share(child)
             if text:
-                kind = {"head": HEADING, "quote": QUOTE}.get(str(tag), PARAGRAPH)
-                blocks.append(Block(kind, text, share))
-    return blocks
+                blocks.append(Block(_KINDS.get(tag, PARAGRAPH), text, share))
 
 
 _PARAGRAPH_TEXT = etree.XPath("//p//text()")
@@ -144,6 +165,14 @@ def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[B
         if full_blocks and (len(full_blocks) > 1 or len(blocks) <= 1):
             blocks = full_blocks
     return blocks
+
+
+_FIGURES = etree.XPath("//figure[not(ancestor::figure)] | //figcaption")
+
+
+def figure_texts(tree: HtmlElement) -> list[str]:
+    """Texts of the page's figures and captions: a body block repeating one is a caption."""
+    return [t for t in (normalize_text(f.text_content()) for f in _FIGURES(tree)) if t]
 
 
 _OUTSIDE_TEXT_TAGS = frozenset({"header", "footer", "nav", "aside", "form", "button", "figure"})

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from newscrawler.extract import german
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block
+from newscrawler.extract.byline import name_line
 from newscrawler.extract.paywall import looks_scrambled
 
 _I = re.IGNORECASE
@@ -53,11 +54,16 @@ class CleanupContext:
     scramble_reference: Counter[str] | None = None
     """Letter pairs of the page's readable text, on pages with paywall evidence only: blocks
     whose spelling is unlike it are scrambled (`paywall.looks_scrambled`)."""
+    captions: Sequence[str] = ()
+    """Texts of the page's figures and captions (`<figure>`, `<figcaption>`)."""
     squashed_titles: frozenset[str] = field(init=False)
+    squashed_captions: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         titles = frozenset(squash(t) for t in self.titles if t and squash(t))
         object.__setattr__(self, "squashed_titles", titles)
+        captions = frozenset(squash(t) for t in self.captions if t and squash(t))
+        object.__setattr__(self, "squashed_captions", captions)
 
 
 def is_furniture(text: str, context: CleanupContext) -> bool:
@@ -91,6 +97,18 @@ def link_lists(blocks: Sequence[Block], reasons: Reasons, context: CleanupContex
 
 def furniture(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
     return {i: "furniture" for i, b in _kept(blocks, reasons) if is_furniture(b.text, context)}
+
+
+def captions(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
+    """A short block that is (part of) the text of one of the page's figures or captions."""
+    return {i: "caption" for i, b in _kept(blocks, reasons) if _is_caption(b.text, context)}
+
+
+def _is_caption(text: str, context: CleanupContext) -> bool:
+    if not 3 <= _words(text) <= 40:
+        return False
+    squashed = squash(text)
+    return any(squashed in caption for caption in context.squashed_captions)
 
 
 def pointers(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
@@ -174,11 +192,20 @@ def _is_headline(text: str, context: CleanupContext) -> bool:
 
 def _is_byline(block: Block, context: CleanupContext) -> bool:
     """A short line naming an author together with a date or time ("14.10.2021 um 09:15 Uhr
-    von Lars Janßen", "Anna Petersen | 20.01.2022"), on German pages also "Von Anna Petersen"."""
+    von Lars Janßen", "Anna Petersen | 20.01.2022"), on German pages also "Von Anna Petersen";
+    or a line of nothing but the authors' names."""
     text = block.text
     if _words(text) > 20 or not any(name in text for name in context.authors if name):
         return False
+    if _is_signature(text, context):
+        return True
     return bool(german.DATE_OR_TIME.search(text) or (context.german and german.VON.match(text)))
+
+
+def _is_signature(text: str, context: CleanupContext) -> bool:
+    """The text is the authors' names and nothing else."""
+    names = name_line(text)
+    return bool(names) and {n.casefold() for n in names} <= {a.casefold() for a in context.authors}
 
 
 def displaced_headline(
@@ -206,6 +233,12 @@ def author_bio(blocks: Sequence[Block], reasons: Reasons, context: CleanupContex
     return dropped
 
 
+def signature(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
+    """The authors' names alone on the last line: a signature."""
+    last = list(_kept(blocks, reasons))[-1:]
+    return {i: "signature" for i, b in last if b.kind == PARAGRAPH and _is_signature(b.text, context)}
+
+
 def trailing_headings(
     blocks: Sequence[Block], reasons: Reasons, context: CleanupContext
 ) -> dict[int, str]:
@@ -231,10 +264,10 @@ def repeated(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext)
 
 
 UNIVERSAL_PASSES: tuple[Pass, ...] = (
-    link_lists, furniture, pointers, scrambled, orphaned_headings, page_header,
+    link_lists, furniture, captions, pointers, scrambled, orphaned_headings, page_header,
     displaced_headline,
 )  # fmt: skip
-CLOSING_PASSES: tuple[Pass, ...] = (trailing_headings, repeated)
+CLOSING_PASSES: tuple[Pass, ...] = (signature, trailing_headings, repeated)
 GERMAN_PASSES: tuple[Pass, ...] = (author_bio,)
 
 

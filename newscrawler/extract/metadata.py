@@ -240,6 +240,11 @@ def authors(doc: Document, names: list[str]) -> Found[list[str]]:
     return Found(fallback_names, "trafilatura") if fallback_names else Found([])
 
 
+NO_PERSON_SOURCES = frozenset({None, "jsonld:organisation", "meta:organisation", "trafilatura"})
+"""Author sources that name no person of the page for sure: a line of the text that holds
+only names (`byline.name_line`) is better evidence."""
+
+
 def _looks_like_people(names: list[str]) -> bool:
     return all(1 < len(n.split()) <= 4 and not any(ch.isdigit() for ch in n) for n in names)
 

@@ -3,17 +3,22 @@ through them (read it top to bottom in `extract_page_with_rules`)."""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from newscrawler.extract import jsonld, metadata, pagetype, teaser
+from lxml import etree
+from lxml.html import HtmlElement
+
+from newscrawler.extract import byline, jsonld, metadata, pagetype, teaser
 from newscrawler.extract.body import (
     PARAGRAPH,
     SCREEN_READER_WORDS,
     Block,
+    figure_texts,
     drop_screen_reader_text,
     main_text_blocks,
     unglued,
@@ -23,12 +28,18 @@ from newscrawler.extract.document import Document, parse_document, strip_code
 from newscrawler.extract.html import select
 from newscrawler.extract.language import guess_language, is_german
 from newscrawler.extract.media import lead_image
-from newscrawler.extract.paywall import MARKUP_WORDS, PaywallInfo, find_paywall, looks_scrambled
+from newscrawler.extract.paywall import (
+    MARKUP_WORDS,
+    PaywallInfo,
+    find_paywall,
+    looks_scrambled,
+    page_reference,
+)
 from newscrawler.extract.rules import ExtractionRules
 from newscrawler.extract.title import Headlines
 from newscrawler.items import NewsArticle
 from newscrawler.sites import profile_for_url, rules_for_url
-from newscrawler.text import count_words, fingerprint
+from newscrawler.text import count_words, fingerprint, letter_share
 from newscrawler.urls import strip_tracking
 
 logger = logging.getLogger(__name__)
@@ -96,25 +107,30 @@ def extract_page_with_rules(
         may_have_markup=any(word in doc.html for word in MARKUP_WORDS),
     )  # fmt: skip
     removed = remove_unreadable(doc, paywall)
+    # What blocks of the body are compared with to tell scrambled text: the page's text once
+    # the unreadable parts are gone (paywalled pages only: elsewhere no text is scrambled).
+    scramble_reference = page_reference(doc.tree) if paywall.evident else None
     raw_blocks = _main_text(doc)
     strip_code(doc.tree)
     fields = read_fields(doc)
+    blocks = unglued(raw_blocks, doc.heading, fields.headline_variants)
+    fields = _with_signed_authors(fields, blocks)
     context = CleanupContext(
         titles=fields.headline_variants,
         authors=fields.authors,
         site_patterns=[re.compile(p, re.IGNORECASE) for p in rules.boilerplate],
         german=is_german(fields.declared_language, _text_of(raw_blocks)),
-        scramble_reference=paywall.reference if paywall.evident else None,
+        scramble_reference=scramble_reference,
+        captions=figure_texts(doc.tree),
     )
-    blocks = unglued(raw_blocks, doc.heading, fields.headline_variants)
     cleaned = clean_blocks(blocks, context)
-    if cleaned.scrambled and not paywall.paywalled:
+    if cleaned.scrambled:
         paywall.paywalled = True
         paywall.signals.append("body:scrambled-text")
     body_blocks, teaser_text = _with_shown_teaser(doc, cleaned.blocks, fields, context)
     body = "\n\n".join(block.text for block in body_blocks)
     warnings = _check_drop(doc, raw_blocks, body, paywall)
-    page_type, signals = _classify(doc, fields, count_words(body))
+    page_type, signals = _classify(doc, fields, _prose_words(body))
     article = _article(doc, fields, body, teaser_text, paywall.paywalled, context.german)
     if paywall.signals:
         signals = (*signals, *(f"paywall:{s}" for s in paywall.signals))
@@ -133,7 +149,9 @@ def extract_page_with_rules(
 # -- before trafilatura -------------------------------------------------------------------------
 def remove_unreadable(doc: Document, paywall: PaywallInfo) -> list[tuple[str, str]]:
     """Remove what no reader can read (paywall prompts, scrambled or blurred text), what the
-    site's rules name, and text for screen readers only. Returns (reason, text) of each."""
+    site's rules name, and text for screen readers only. Returns (reason, text) of the first
+    two. Nothing else: trafilatura reads a pruned tree differently (measured: removing the
+    figures of a page made it miss 86% of one article, while it rescued another)."""
     removed = [("unreadable", e) for e in paywall.unreadable]
     removed += [("site rule", e) for selector in doc.rules.remove for e in select(doc.tree, selector)]
     report = []
@@ -147,11 +165,26 @@ def remove_unreadable(doc: Document, paywall: PaywallInfo) -> list[tuple[str, st
 
 
 def _main_text(doc: Document) -> list[Block]:
+    """trafilatura's blocks of the article container: the site rule's, or, on a page holding
+    several articles with a headline each (an infinite-scroll page with the next article
+    preloaded), the one with the page's headline; else of the whole page."""
     if doc.rules.body:
         containers = select(doc.tree, doc.rules.body)
         if containers:
             return main_text_blocks(containers[0])
-    return main_text_blocks(doc.tree)
+    return main_text_blocks(_own_article(doc) or doc.tree)
+
+
+_TOP_ARTICLES = etree.XPath("//article[not(ancestor::article)][.//h1]")
+
+
+def _own_article(doc: Document) -> HtmlElement | None:
+    if doc.heading is None:
+        return None
+    articles = _TOP_ARTICLES(doc.tree)
+    if len(articles) < 2:
+        return None
+    return next((a for a in articles if doc.heading in a.iterdescendants()), None)
 
 
 def _text_of(blocks: list[Block]) -> str:
@@ -168,13 +201,20 @@ class Fields:
     headline_variants: tuple[str, ...]
     title: metadata.Found[str | None]
     authors: list[str]
+    author_source: str | None
     published: metadata.PublishedDate
     modified: metadata.Found[str | None]
     section: metadata.Found[str | None]
     tags: metadata.Found[list[str]]
     declared_language: str | None
     descriptions: list[str]
-    sources: tuple[tuple[str, str], ...]
+    other_sources: tuple[tuple[str, str], ...]
+
+    @property
+    def sources(self) -> tuple[tuple[str, str], ...]:
+        """(field, layer) of every field that was found."""
+        authors = (("authors", self.author_source),) if self.author_source else ()
+        return (*self.other_sources[:1], *authors, *self.other_sources[1:])
 
     def describe_sources(self) -> str:
         return ", ".join(f"{name} from {layer}" for name, layer in self.sources)
@@ -191,7 +231,7 @@ def read_fields(doc: Document) -> Fields:
     tags = metadata.tags(doc)
     language = metadata.declared_language(doc)
     found = {
-        "title": title.source, "authors": authors.source, "date_published": published.source,
+        "title": title.source, "date_published": published.source,
         "date_modified": modified.source, "section": section.source, "tags": tags.source,
         "language": language.source,
     }  # fmt: skip
@@ -201,14 +241,29 @@ def read_fields(doc: Document) -> Fields:
         headline_variants=headlines.variants,
         title=title,
         authors=authors.value,
+        author_source=authors.source,
         published=published,
         modified=modified,
         section=section,
         tags=tags,
         declared_language=language.value,
         descriptions=metadata.descriptions(doc),
-        sources=tuple((name, layer) for name, layer in found.items() if layer),
+        other_sources=tuple((name, layer) for name, layer in found.items() if layer),
     )
+
+
+def _with_signed_authors(fields: Fields, blocks: list[Block]) -> Fields:
+    """The authors of a page whose metadata names no person, from a line of the text that holds
+    only names: a byline among the short lines above the text, or a signature below it."""
+    if fields.author_source not in metadata.NO_PERSON_SOURCES:
+        return fields
+    paragraphs = [b for b in blocks if b.kind == PARAGRAPH]
+    opening = list(itertools.takewhile(lambda b: count_words(b.text) <= 12, paragraphs))
+    for block in [*opening[:3], *paragraphs[len(opening) : len(opening) + 1], *paragraphs[-1:]]:
+        names = byline.name_line(block.text)
+        if names:
+            return replace(fields, authors=names, author_source="text")
+    return fields
 
 
 # -- after the cleanup --------------------------------------------------------------------------
@@ -244,7 +299,7 @@ def _shown_teaser(
         return None
     text = found[0]
     reference = context.scramble_reference
-    if is_furniture(text, context) or (reference and looks_scrambled(text, reference)):
+    if is_furniture(text, context) or (reference is not None and looks_scrambled(text, reference)):
         return None
     return text
 
@@ -265,6 +320,15 @@ def _check_drop(
         before - after, before, doc.url,
     )  # fmt: skip
     return ("body-mostly-dropped",)
+
+
+MIN_LETTER_SHARE = 0.65
+
+
+def _prose_words(body: str) -> int:
+    """Words of the body as evidence of an article: none for a body of symbols (binary data
+    decoded as text)."""
+    return count_words(body) if letter_share(body) >= MIN_LETTER_SHARE else 0
 
 
 def _classify(doc: Document, fields: Fields, words: int) -> tuple[str, tuple[str, ...]]:

@@ -97,6 +97,7 @@ SCRAMBLED_BELOW = 0.40
 scrambled. Measured on both dev sets (196 pages, 25 languages): no paragraph of real text in
 Latin script scores below 0.48; letters shifted or replaced by the publisher score 0.11-0.35."""
 _MIN_LETTERS = 60
+_MIN_REFERENCE_PAIRS = 400
 
 
 def letter_pairs(text: str) -> Counter[str]:
@@ -131,7 +132,10 @@ def looks_scrambled(text: str, reference: Counter[str]) -> bool:
     own = letter_pairs(text)
     rest = reference.copy()
     rest.subtract(own)  # the text must not vouch for itself
-    return _cosine(own, +rest) < SCRAMBLED_BELOW
+    rest = +rest
+    if sum(rest.values()) < _MIN_REFERENCE_PAIRS:
+        return False  # too little other text on the page to tell
+    return _cosine(own, rest) < SCRAMBLED_BELOW
 
 
 def is_placeholder(text: str) -> bool:
@@ -182,7 +186,8 @@ def find_paywall(
     info.reference = page_reference(tree)
     prompts = [box for box in boxes if _is_prompt(box)]
     obscured = [box for box in boxes if box not in prompts and _is_unreadable(box, info)]
-    if prompts or obscured:
+    # A hidden prompt is a template a metering script shows when it decides to: no evidence.
+    if obscured or any(_visible_text(box).strip() and not _is_hidden(box) for box in prompts):
         info.signals.append("markup:paywall")
     info.unreadable.extend(prompts + obscured)
     for selector in part_selectors:
@@ -274,6 +279,10 @@ def _hides(node: HtmlElement) -> bool:
     if node.get("hidden") is not None or _HIDDEN_STYLE.search(node.get("style") or ""):
         return True
     return any(_HIDDEN_CLASS.search(token) for token in (node.get("class") or "").split())
+
+
+def _is_hidden(element: HtmlElement) -> bool:
+    return any(_hides(node) for node in (element, *element.iterancestors()))
 
 
 def _visible_text(element: HtmlElement) -> str:
