@@ -191,12 +191,16 @@ def is_glued(blocks: list[Block], titles: Iterable[str]) -> bool:
 
 def unglued(blocks: list[Block], heading: HtmlElement | None, titles: Iterable[str]) -> list[Block]:
     """`blocks`, or, when trafilatura glued the article's container into one block, the
-    paragraphs of the article read from the markup, if they hold most of that block's text."""
+    paragraphs of the article read from the markup, if they hold a good part of that block's
+    text (the rest is kicker, headline, byline and buttons; not a whole page glued into one)."""
     if heading is None or not is_glued(blocks, titles):
         return blocks
     paragraphs = paragraph_blocks(heading)
     kept = sum(count_words(block.text) for block in paragraphs)
-    return paragraphs if kept >= 0.5 * count_words(blocks[0].text) else blocks
+    return paragraphs if kept >= _UNGLUED_SHARE * count_words(blocks[0].text) else blocks
+
+
+_UNGLUED_SHARE = 0.3
 
 
 def paragraph_blocks(heading: HtmlElement) -> list[Block]:

@@ -162,20 +162,28 @@ def _is_title_like(block: Block) -> bool:
     )
 
 
+_HEADER_BLOCKS = 4
+"""The byline may follow the teaser: it is looked for among the first blocks."""
+
+
 def page_header(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
-    """Before the text starts: the headline repeated, the byline, and on German pages the
-    date line."""
+    """Before the text starts: the headline repeated and, on German pages, the date line; among
+    the first blocks (also after a teaser): the byline."""
     dropped = {}
-    for index, block in _kept(blocks, reasons):
-        byline = _is_byline(block, context)
-        if block.kind == PARAGRAPH and _words(block.text) > 12 and not byline:
+    text_started = False
+    for number, (index, block) in enumerate(_kept(blocks, reasons)):
+        if number >= _HEADER_BLOCKS and text_started:
             break
-        if _is_headline(block.text, context):
+        if _is_byline(block, context):
+            dropped[index] = "byline"
+        elif text_started:
+            continue
+        elif block.kind == PARAGRAPH and _words(block.text) > 12:
+            text_started = True
+        elif _is_headline(block.text, context):
             dropped[index] = "headline"
         elif context.german and german.DATE_LINE.match(block.text):
             dropped[index] = "dateline"
-        elif byline:
-            dropped[index] = "byline"
     return dropped
 
 

@@ -127,6 +127,11 @@ def looks_scrambled(text: str, reference: Counter[str]) -> bool:
     (`reference`, from `page_reference`): letters shifted or replaced by the publisher so that
     only subscribers' browsers can read it. Scripts with large alphabets (CJK) are never
     measured: no publisher scrambles them, and their letter pairs are too many to compare."""
+    return scramble_verdict(text, reference) is True
+
+
+def scramble_verdict(text: str, reference: Counter[str]) -> bool | None:
+    """`looks_scrambled`, or None when the page has too little other text to tell."""
     if sum(1 for ch in text if ch.isalpha()) < _MIN_LETTERS or not _is_latin(text):
         return False
     own = letter_pairs(text)
@@ -134,7 +139,7 @@ def looks_scrambled(text: str, reference: Counter[str]) -> bool:
     rest.subtract(own)  # the text must not vouch for itself
     rest = +rest
     if sum(rest.values()) < _MIN_REFERENCE_PAIRS:
-        return False  # too little other text on the page to tell
+        return None
     return _cosine(own, rest) < SCRAMBLED_BELOW
 
 
@@ -185,14 +190,15 @@ def find_paywall(
         return info
     info.reference = page_reference(tree)
     prompts = [box for box in boxes if _is_prompt(box)]
-    obscured = [box for box in boxes if box not in prompts and _is_unreadable(box, info)]
     # A hidden prompt is a template a metering script shows when it decides to: no evidence.
-    if obscured or any(_visible_text(box).strip() and not _is_hidden(box) for box in prompts):
+    shown = [box for box in prompts if _visible_text(box).strip() and not _is_hidden(box)]
+    obscured = [box for box in boxes if box not in prompts and _is_unreadable(box, info)]
+    if obscured or shown:
         info.signals.append("markup:paywall")
     info.unreadable.extend(prompts + obscured)
     for selector in part_selectors:
         found = [e for e in select(tree, selector) if not _is_protected(e, heading)]
-        unreadable = [e for e in found if _is_unreadable(e, info)]
+        unreadable = [e for e in found if _is_unreadable(e, info, behind_prompt=bool(shown))]
         if unreadable:
             info.unreadable.extend(unreadable)
             info.signals.append(f"hasPart:{selector}")
@@ -264,15 +270,20 @@ def _is_prompt(box: HtmlElement) -> bool:
     return not any(len(_WORD.findall(p.text_content())) >= _PARAGRAPH_WORDS for p in box.iter("p"))
 
 
-def _is_unreadable(element: HtmlElement, info: PaywallInfo) -> bool:
-    """Text no reader can read: under a blur, filler, or scrambled."""
+def _is_unreadable(element: HtmlElement, info: PaywallInfo, *, behind_prompt: bool = False) -> bool:
+    """Text no reader can read: under a blur, filler, or scrambled. When the page has too
+    little other text to tell scrambled text, a part the publisher marks as not free and puts
+    behind a visible prompt (`behind_prompt`) is taken as unreadable."""
     marker = " ".join(node.get("class") or "" for node in (element, *element.iterancestors()))
     if _OBSCURED_MARKER.search(marker):
         return True
     text = element.text_content()
     if is_placeholder(text):
         return True
-    return info.reference is not None and looks_scrambled(text, info.reference)
+    if info.reference is None:
+        return False
+    verdict = scramble_verdict(text, info.reference)
+    return behind_prompt if verdict is None else verdict
 
 
 def _hides(node: HtmlElement) -> bool:

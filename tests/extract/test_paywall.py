@@ -29,7 +29,9 @@ NAVIGATION = (
     "Startseite Lokales Sport Politik Kultur Impressum Kontakt Datenschutz Leserbriefe. "
     "Der Sportverein feiert sein Jubiläum mit einem Fest auf dem Marktplatz der Stadt. "
     "Die Stadtwerke erhöhen zum Jahresbeginn die Preise für Fernwärme und Strom. "
-    "The harbour will be extended next year, the mayor said at the meeting on Monday."
+    "The harbour will be extended next year, the mayor said at the meeting on Monday. "
+    "Neue Buslinie verbindet die Dörfer im Amt mit dem Bahnhof der Kreisstadt ab Dezember. "
+    "Die Feuerwehr übt am Wochenende mit den Nachbarwehren am Deich bei Sturmflut."
 )
 PAGE = letter_pairs(f"{GERMAN} {ENGLISH} {NAVIGATION}")
 
@@ -132,7 +134,14 @@ def test_readable_paywalled_part_stays_and_the_page_is_flagged() -> None:
         "Na trzy tygodnie przed wyborami parlamentarnymi w Niemczech przez kraj przetoczyła się "
         "prawdziwa nawałnica, a debata nad imigracją przerodziła się w spór o przyszłość kraju."
     )
-    html = f'<html><body><h1>T</h1><nav>{NAVIGATION}</nav><div class="rest"><p>{polish}</p></div>'
+    navigation = (  # the rest of a Polish page: the yardstick is the page's own language
+        "Strona główna Kraj Świat Ekonomia Sport Kultura Prawo Nauka Zdrowie Kontakt Regulamin. "
+        "Rząd przyjął projekt ustawy o podatkach lokalnych, który trafi teraz do Sejmu. "
+        "Piłkarze reprezentacji wygrali mecz towarzyski po bramce w ostatniej minucie gry. "
+        "Ceny mieszkań w dużych miastach rosną wolniej niż w ubiegłym roku, podają analitycy. "
+        "Strażacy przez całą noc walczyli z pożarem hali magazynowej na obrzeżach miasta."
+    )
+    html = f'<html><body><h1>T</h1><nav>{navigation}</nav><div class="rest"><p>{polish}</p></div>'
     html += f"{PROMPT}</body></html>"
     paywalled, signals, unreadable = _paywall(html, _has_part(".rest"))
     assert paywalled and "jsonld:hasPart" in signals and unreadable == ["c-paywall"]
