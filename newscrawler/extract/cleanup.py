@@ -230,6 +230,29 @@ def displaced_headline(
     return dropped
 
 
+def source_lists(
+    blocks: Sequence[Block], reasons: Reasons, context: CleanupContext
+) -> dict[int, str]:
+    """German pages: a list that names the article's sources ("Eigene Recherche", "mit
+    Material von dpa"), and a list right after it (the publications it cites)."""
+    sources: set[int] = set()
+    previous_group = -1
+    for block in blocks:
+        if block.kind != ITEM or block.group < 0:
+            previous_group = -1
+            continue
+        if german.SOURCE_ITEM.match(block.text) or (
+            previous_group in sources and block.group != previous_group
+        ):
+            sources.add(block.group)
+        previous_group = block.group
+    return {
+        i: "source list"
+        for i, b in _kept(blocks, reasons)
+        if b.kind == ITEM and b.group in sources
+    }
+
+
 def author_bio(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
     """German pages: an author bio among the last two blocks."""
     names = [a for a in context.authors if " " in a]
@@ -276,7 +299,7 @@ UNIVERSAL_PASSES: tuple[Pass, ...] = (
     displaced_headline,
 )  # fmt: skip
 CLOSING_PASSES: tuple[Pass, ...] = (signature, trailing_headings, repeated)
-GERMAN_PASSES: tuple[Pass, ...] = (author_bio,)
+GERMAN_PASSES: tuple[Pass, ...] = (source_lists, author_bio)
 
 
 def passes_for(context: CleanupContext) -> tuple[Pass, ...]:

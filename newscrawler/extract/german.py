@@ -68,6 +68,16 @@ _PROMO = [
     )
 ]
 _PROMO_MAX_WORDS = 70
+# The disclaimer under articles about money ("Aktien … sind mit einem Risiko verbunden. Auch ein
+# Totalverlust … Dies ist keine Anlageberatung."), and its lead-in.
+_DISCLAIMER = re.compile(
+    r"totalverlust|keine (?:anlage|kauf|verkaufs)(?:beratung|empfehlung)|^bitte beachten:?$", _I
+)
+_DISCLAIMER_MAX_WORDS = 80
+# The list of sources under an article ("Verwendete Quellen: Eigene Recherche, dpa").
+SOURCE_ITEM = re.compile(
+    r"^(?:eigene recherchen?|nachrichtenagentur(?:en)?\b.*|mit material (?:von|der)\b.*)$", _I
+)
 # Paywall prompts: only as short lines, the words also occur in articles about subscriptions.
 _PAYWALL_PROMPT = re.compile(
     r"(?:jetzt|hier) (?:weiter)?lesen mit|weiterlesen mit|(?:jetzt|zum) abo(?:nnement)?$|"
@@ -135,6 +145,8 @@ def is_furniture(text: str) -> bool:
     if words <= _PAYWALL_PROMPT_MAX_WORDS and _PAYWALL_PROMPT.search(text):
         return True
     if words <= _CALL_TO_ACTION_MAX_WORDS and _CALL_TO_ACTION.search(text):
+        return True
+    if words <= _DISCLAIMER_MAX_WORDS and _DISCLAIMER.search(text):
         return True
     if words <= _APPEAL_MAX_WORDS and _APPEAL_ADDRESS.search(text) and _APPEAL_SUBJECT.search(text):
         return True

@@ -172,7 +172,8 @@ def _main_text(doc: Document) -> list[Block]:
         containers = select(doc.tree, doc.rules.body)
         if containers:
             return main_text_blocks(containers[0])
-    return main_text_blocks(_own_article(doc) or doc.tree)
+    own = _own_article(doc)
+    return main_text_blocks(own if own is not None else doc.tree)
 
 
 _TOP_ARTICLES = etree.XPath("//article[not(ancestor::article)][.//h1]")

@@ -95,8 +95,11 @@ def _cut_after_headline(title: str, others: Iterable[str]) -> str:
     folded = title.casefold()
     for anchor in sorted(anchors, key=len, reverse=True):
         end = len(anchor)
-        if folded.startswith(anchor.casefold()) and end < len(title) and not title[end].isalnum():
-            return title[:end].strip()
+        tail = title[end:]
+        # a glued suffix names something ("-Politik"); "…" or "?!" after it is the headline's
+        if folded.startswith(anchor.casefold()) and tail and not tail[0].isalnum():
+            if any(ch.isalpha() for ch in tail):
+                return title[:end].strip()
     return title
 
 
