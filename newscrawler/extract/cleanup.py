@@ -11,8 +11,8 @@ read German words (`newscrawler.extract.german`) run only when `context.german` 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
 from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from newscrawler.extract import german
@@ -71,7 +71,7 @@ def is_furniture(text: str, context: CleanupContext) -> bool:
     tag alone, and on German pages the German furniture phrases."""
     if any(p.search(text) for p in context.site_patterns):
         return True
-    if _words(text) <= 60 and _COPYRIGHT.search(text) or _AGENCY_ONLY.match(text):
+    if (_words(text) <= 60 and _COPYRIGHT.search(text)) or _AGENCY_ONLY.match(text):
         return True
     return context.german and german.is_furniture(text)
 
@@ -81,7 +81,9 @@ def _kept(blocks: Sequence[Block], reasons: Reasons) -> Iterator[tuple[int, Bloc
 
 
 # -- passes -------------------------------------------------------------------------------------
-def link_lists(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
+def link_lists(
+    blocks: Sequence[Block], reasons: Reasons, context: CleanupContext
+) -> dict[int, str]:
     """Lists whose items are mostly links elsewhere: related articles, navigation."""
     groups: dict[int, list[int]] = {}
     for index, block in enumerate(blocks):
@@ -166,7 +168,9 @@ _HEADER_BLOCKS = 4
 """The byline may follow the teaser: it is looked for among the first blocks."""
 
 
-def page_header(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
+def page_header(
+    blocks: Sequence[Block], reasons: Reasons, context: CleanupContext
+) -> dict[int, str]:
     """Before the text starts: the headline repeated and, on German pages, the date line; among
     the first blocks (also after a teaser): the byline."""
     dropped = {}
@@ -247,13 +251,13 @@ def source_lists(
             sources.add(block.group)
         previous_group = block.group
     return {
-        i: "source list"
-        for i, b in _kept(blocks, reasons)
-        if b.kind == ITEM and b.group in sources
+        i: "source list" for i, b in _kept(blocks, reasons) if b.kind == ITEM and b.group in sources
     }
 
 
-def author_bio(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
+def author_bio(
+    blocks: Sequence[Block], reasons: Reasons, context: CleanupContext
+) -> dict[int, str]:
     """German pages: an author bio among the last two blocks."""
     names = [a for a in context.authors if " " in a]
     dropped = {}
@@ -267,7 +271,9 @@ def author_bio(blocks: Sequence[Block], reasons: Reasons, context: CleanupContex
 def signature(blocks: Sequence[Block], reasons: Reasons, context: CleanupContext) -> dict[int, str]:
     """The authors' names alone on the last line: a signature."""
     last = list(_kept(blocks, reasons))[-1:]
-    return {i: "signature" for i, b in last if b.kind == PARAGRAPH and _is_signature(b.text, context)}
+    return {
+        i: "signature" for i, b in last if b.kind == PARAGRAPH and _is_signature(b.text, context)
+    }
 
 
 def trailing_headings(

@@ -9,7 +9,7 @@ other languages, and a German rule let loose on a Spanish page deletes Spanish t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _I = re.IGNORECASE
 _WORD = re.compile(r"\w+")
@@ -130,27 +130,39 @@ def _words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def _programme_slot(text: str) -> bool:
+    return bool(_PROGRAMME_SLOT.match(text) and DATE_OR_TIME.search(text))
+
+
+def _appeal(text: str) -> bool:
+    return bool(_APPEAL_ADDRESS.search(text) and _APPEAL_SUBJECT.search(text))
+
+
+def _promo(text: str) -> bool:
+    return any(p.search(text) for p in _PROMO)
+
+
+# (longest block in words, test): a block is furniture when it is no longer and the test holds.
+_FURNITURE_TESTS: tuple[tuple[int, Callable[[str], object]], ...] = (
+    (25, _programme_slot),
+    (25, _CREDIT_START.search),
+    (60, _CREDIT_END.search),
+    (60, _CREDIT_PARENTHESES.search),
+    (_PAYWALL_PROMPT_MAX_WORDS, _PAYWALL_PROMPT.search),
+    (_CALL_TO_ACTION_MAX_WORDS, _CALL_TO_ACTION.search),
+    (_DISCLAIMER_MAX_WORDS, _DISCLAIMER.search),
+    (_APPEAL_MAX_WORDS, _appeal),
+    (_PROMO_MAX_WORDS, _promo),
+)
+
+
 def is_furniture(text: str) -> bool:
     """A German block that is page furniture: a fixed phrase, a caption or credit, a promo, a
-    paywall prompt, an appeal to pay."""
+    paywall prompt, a disclaimer, an appeal to pay."""
     if FURNITURE.match(text):
         return True
     words = _words(text)
-    if words <= 25 and (
-        (_PROGRAMME_SLOT.match(text) and DATE_OR_TIME.search(text)) or _CREDIT_START.search(text)
-    ):
-        return True
-    if words <= 60 and (_CREDIT_END.search(text) or _CREDIT_PARENTHESES.search(text)):
-        return True
-    if words <= _PAYWALL_PROMPT_MAX_WORDS and _PAYWALL_PROMPT.search(text):
-        return True
-    if words <= _CALL_TO_ACTION_MAX_WORDS and _CALL_TO_ACTION.search(text):
-        return True
-    if words <= _DISCLAIMER_MAX_WORDS and _DISCLAIMER.search(text):
-        return True
-    if words <= _APPEAL_MAX_WORDS and _APPEAL_ADDRESS.search(text) and _APPEAL_SUBJECT.search(text):
-        return True
-    return words <= _PROMO_MAX_WORDS and any(p.search(text) for p in _PROMO)
+    return any(words <= longest and test(text) for longest, test in _FURNITURE_TESTS)
 
 
 def is_bio(text: str, names: Sequence[str]) -> bool:

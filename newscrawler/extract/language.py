@@ -15,9 +15,13 @@ from __future__ import annotations
 import re
 
 GERMAN_FUNCTION_WORDS = frozenset(
-    "der die das und ist nicht mit den dem des ein eine einer einen sich auf für von zu zum "
-    "zur im auch wird wurde werden sind bei nach wie aus noch über dass sie er es".split()
-)
+    {
+        "der", "die", "das", "und", "ist", "nicht", "mit", "den", "dem", "des", "ein", "eine",
+        "einer", "einen", "sich", "auf", "für", "von", "zu", "zum", "zur", "im", "auch", "wird",
+        "wurde", "werden", "sind", "bei", "nach", "wie", "aus", "noch", "über", "dass", "sie",
+        "er", "es",
+    }
+)  # fmt: skip
 GERMAN_SHARE = 0.12
 """Share of function words above which a text is German (German: >= 0.22, others: <= 0.05)."""
 MIN_WORDS = 30
@@ -53,12 +57,15 @@ def is_german(declared: str | None, text: str) -> bool:
 
 
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    "the and of to is in that for it with was on are as be by this from at have has".split()
-)
+    {
+        "the", "and", "of", "to", "is", "in", "that", "for", "it", "with", "was", "on", "are",
+        "as", "be", "by", "this", "from", "at", "have", "has",
+    }
+)  # fmt: skip
 
 
 def guess_language(text: str) -> str | None:
-    """"de" or "en" for text that reads as German or English (the `language` field of a page
+    """ "de" or "en" for text that reads as German or English (the `language` field of a page
     that declares none); None otherwise."""
     words = _LETTERS.findall(text[: SAMPLE_WORDS * 12].casefold())[:SAMPLE_WORDS]
     if len(words) < MIN_WORDS:

@@ -24,6 +24,7 @@ from newscrawler.extract.document import Document
 from newscrawler.extract.html import select
 from newscrawler.extract.language import language_code
 from newscrawler.extract.title import (
+    SOCIAL_SOURCES,
     Headlines,
     choose_title,
     heading_text,
@@ -178,13 +179,17 @@ def read_headlines(doc: Document, names: list[str]) -> PageHeadlines:
     candidates = [(source, clean(value)) for source, value in raw.items() if value]
     if shown:
         candidates.append(("h1", shown))
-    social = next((h for s, h in candidates if s in ("og:title", "twitter:title", "title-tag")), None)
+    social = next((h for s, h in candidates if s in SOCIAL_SOURCES), None)
     kicker = marked_kicker(doc.heading) if doc.heading is not None else None
     return PageHeadlines(
-        headlines=Headlines(shown=shown or None, declared=declared and clean(declared), social=social),
+        headlines=Headlines(
+            shown=shown or None, declared=declared and clean(declared), social=social
+        ),
         kicker=kicker or prefix_kicker(shown, [declared, social]),
         candidates=tuple(candidates),
-        variants=tuple(dict.fromkeys([*(v for v in raw.values() if v), *(h for _, h in candidates)])),
+        variants=tuple(
+            dict.fromkeys([*(v for v in raw.values() if v), *(h for _, h in candidates)])
+        ),
     )
 
 
@@ -209,35 +214,40 @@ def title(doc: Document, page: PageHeadlines) -> Found[str | None]:
 
 # -- authors ------------------------------------------------------------------------------------
 def authors(doc: Document, names: list[str]) -> Found[list[str]]:
-    """The people the page names as authors; an agency or the site only when it names none."""
+    """The people the page names as authors; an agency or the site only when it names none.
+    Layers in order: the site rule, JSON-LD people, meta tags, the visible byline; then the
+    organisations JSON-LD or the meta tags name; then trafilatura's guess."""
 
     def organisation(name: str) -> bool:
         return byline.is_organisation(name) or is_site_name(name, names)
 
-    ruled = byline.clean_authors(select_texts(doc.tree, doc.rules.authors))
-    if ruled:
-        return Found(ruled, "rules")
     entries = jsonld.person_names(doc.ld("author") or doc.ld("creator"), doc.ids)
     ld_names = byline.clean_authors(name for name, _ in entries)
     ld_people = byline.clean_authors(name for name, is_org in entries if not is_org)
-    if any(not organisation(name) for name in ld_people):
-        return Found(ld_names, "jsonld")
-    # The metadata names only the site or an agency: a person may still sign the article.
     meta_values = [v for v in doc.meta.all(*AUTHOR_META) if not re.match(r"https?://|@", v)]
     meta_names = byline.clean_authors(meta_values)
-    people = [n for n in meta_names if not organisation(n)]
-    if people:
-        return Found(people, "meta")
+    layers: list[tuple[str, Callable[[], list[str]]]] = [
+        ("rules", lambda: byline.clean_authors(select_texts(doc.tree, doc.rules.authors))),
+        ("jsonld", lambda: ld_names if any(not organisation(n) for n in ld_people) else []),
+        # The metadata names only the site or an agency: a person may still sign the article.
+        ("meta", lambda: [n for n in meta_names if not organisation(n)]),
+        ("byline", lambda: _people_in_byline(doc, organisation)),
+        ("jsonld:organisation", lambda: ld_names),
+        ("meta:organisation", lambda: meta_names),
+        ("trafilatura", lambda: _trafilatura_authors(doc)),
+    ]
+    found = _first(layers)
+    return Found(found.value or [], found.source)
+
+
+def _people_in_byline(doc: Document, organisation: Callable[[str], bool]) -> list[str]:
     shown = [n for n in byline.visible_byline(doc.tree) if not organisation(n)]
-    if shown and _looks_like_people(shown):
-        return Found(shown, "byline")
-    if ld_names:
-        return Found(ld_names, "jsonld:organisation")
-    if meta_names:
-        return Found(meta_names, "meta:organisation")
+    return shown if _looks_like_people(shown) else []
+
+
+def _trafilatura_authors(doc: Document) -> list[str]:
     fallback = getattr(trafilatura_metadata(doc), "author", None)
-    fallback_names = byline.clean_authors(fallback.split(";")) if fallback else []
-    return Found(fallback_names, "trafilatura") if fallback_names else Found([])
+    return byline.clean_authors(fallback.split(";")) if fallback else []
 
 
 NO_PERSON_SOURCES = frozenset({None, "jsonld:organisation", "meta:organisation", "trafilatura"})
@@ -246,7 +256,9 @@ only names (`byline.name_line`) is better evidence."""
 
 
 def _looks_like_people(names: list[str]) -> bool:
-    return all(1 < len(n.split()) <= 4 and not any(ch.isdigit() for ch in n) for n in names)
+    return bool(names) and all(
+        1 < len(n.split()) <= 4 and not any(ch.isdigit() for ch in n) for n in names
+    )
 
 
 # -- dates --------------------------------------------------------------------------------------
@@ -331,7 +343,9 @@ def section(doc: Document, names: list[str], shown: str | None) -> Found[str | N
 def _breadcrumb_section(doc: Document, names: list[str], shown: str | None) -> str | None:
     crumbs = [name for name, _ in jsonld.breadcrumbs(doc.nodes)]
     crumbs = [
-        c for c in crumbs if c.casefold() not in ("home", "startseite") and not is_site_name(c, names)
+        c
+        for c in crumbs
+        if c.casefold() not in ("home", "startseite") and not is_site_name(c, names)
     ]
     if crumbs and shown and crumbs[-1].casefold() == shown.casefold():
         crumbs = crumbs[:-1]

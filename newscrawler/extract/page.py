@@ -18,8 +18,8 @@ from newscrawler.extract.body import (
     PARAGRAPH,
     SCREEN_READER_WORDS,
     Block,
-    figure_texts,
     drop_screen_reader_text,
+    figure_texts,
     main_text_blocks,
     unglued,
 )
@@ -29,7 +29,6 @@ from newscrawler.extract.html import select
 from newscrawler.extract.language import guess_language, is_german
 from newscrawler.extract.media import lead_image
 from newscrawler.extract.paywall import (
-    MARKUP_WORDS,
     PaywallInfo,
     find_paywall,
     looks_scrambled,
@@ -102,19 +101,19 @@ def extract_page_with_rules(
     the rules of a new site profile)."""
     crawled = (crawled_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     doc = parse_document(html, url, crawled, rules)
-    paywall = find_paywall(
-        doc.tree, doc.article, doc.nodes, rules.paywall, doc.heading,
-        may_have_markup=any(word in doc.html for word in MARKUP_WORDS),
-    )  # fmt: skip
+    # 1. What no reader can read leaves the page; trafilatura reads the rest as it is.
+    paywall = find_paywall(doc)
     removed = remove_unreadable(doc, paywall)
-    # What blocks of the body are compared with to tell scrambled text: the page's text once
-    # the unreadable parts are gone (paywalled pages only: elsewhere no text is scrambled).
+    # Blocks are compared with the page's text once the unreadable parts are gone, to tell
+    # scrambled text (paywalled pages only: elsewhere no text is scrambled).
     scramble_reference = page_reference(doc.tree) if paywall.evident else None
     raw_blocks = _main_text(doc)
+    # 2. The metadata layers; authors who sign a line of the text.
     strip_code(doc.tree)
     fields = read_fields(doc)
     blocks = unglued(raw_blocks, doc.heading, fields.headline_variants)
     fields = _with_signed_authors(fields, blocks)
+    # 3. What is not article text leaves trafilatura's blocks; the shown teaser joins them.
     context = CleanupContext(
         titles=fields.headline_variants,
         authors=fields.authors,
@@ -124,25 +123,20 @@ def extract_page_with_rules(
         captions=figure_texts(doc.tree),
     )
     cleaned = clean_blocks(blocks, context)
-    if cleaned.scrambled:
-        paywall.paywalled = True
-        paywall.signals.append("body:scrambled-text")
-    body_blocks, teaser_text = _with_shown_teaser(doc, cleaned.blocks, fields, context)
-    body = "\n\n".join(block.text for block in body_blocks)
-    warnings = _check_drop(doc, raw_blocks, body, paywall)
-    page_type, signals = _classify(doc, fields, _prose_words(body))
-    article = _article(doc, fields, body, teaser_text, paywall.paywalled, context.german)
+    body = _body(doc, cleaned, fields, context, paywall)
+    # 4. The kind of page, and the item.
+    page_type, signals = _classify(doc, fields, _prose_words(body.text))
     if paywall.signals:
         signals = (*signals, *(f"paywall:{s}" for s in paywall.signals))
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("extracted %s (%s): %s", url, page_type, fields.describe_sources())
     return ExtractedPage(
-        article=article,
+        article=_article(doc, fields, body),
         page_type=page_type,
         article_signals=signals,
         field_sources=fields.sources,
         dropped_blocks=(*removed, *cleaned.dropped),
-        warnings=warnings,
+        warnings=_check_drop(doc, raw_blocks, body.text, paywall),
     )
 
 
@@ -153,7 +147,9 @@ def remove_unreadable(doc: Document, paywall: PaywallInfo) -> list[tuple[str, st
     two. Nothing else: trafilatura reads a pruned tree differently (measured: removing the
     figures of a page made it miss 86% of one article, while it rescued another)."""
     removed = [("unreadable", e) for e in paywall.unreadable]
-    removed += [("site rule", e) for selector in doc.rules.remove for e in select(doc.tree, selector)]
+    removed += [
+        ("site rule", e) for selector in doc.rules.remove for e in select(doc.tree, selector)
+    ]
     report = []
     for reason, element in removed:
         if element.getparent() is not None:
@@ -267,6 +263,30 @@ def _with_signed_authors(fields: Fields, blocks: list[Block]) -> Fields:
     return fields
 
 
+@dataclass(frozen=True)
+class Body:
+    text: str
+    teaser: str | None
+    paywalled: bool
+    german: bool
+    """The text reads as German (the German passes ran)."""
+
+
+def _body(
+    doc: Document,
+    cleaned: CleanedBody,
+    fields: Fields,
+    context: CleanupContext,
+    paywall: PaywallInfo,
+) -> Body:
+    if cleaned.scrambled:
+        paywall.paywalled = True
+        paywall.signals.append("body:scrambled-text")
+    blocks, teaser_text = _with_shown_teaser(doc, cleaned.blocks, fields, context)
+    text = "\n\n".join(block.text for block in blocks)
+    return Body(text, teaser_text, paywall.paywalled, context.german)
+
+
 # -- after the cleanup --------------------------------------------------------------------------
 def _squash(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
@@ -334,26 +354,21 @@ def _prose_words(body: str) -> int:
 
 def _classify(doc: Document, fields: Fields, words: int) -> tuple[str, tuple[str, ...]]:
     return pagetype.classify(
-        doc.url,
-        doc.article,
-        doc.nodes,
-        doc.meta,
-        words,
-        foreign_articles=doc.foreign_articles,
-        # trafilatura's date is a guess from anywhere on the page (a section page has dates
-        # too): only a date the page states as the publication date is evidence.
-        dated=fields.published.value is not None and fields.published.source != "trafilatura",
+        pagetype.PageEvidence(
+            url=doc.url,
+            article=doc.article,
+            nodes=doc.nodes,
+            og_type=(doc.meta.first("og:type") or "").lower(),
+            words=words,
+            foreign_articles=doc.foreign_articles,
+            # trafilatura's date is a guess from anywhere on the page (a section page has dates
+            # too): only a date the page states as the publication date is evidence.
+            dated=fields.published.value is not None and fields.published.source != "trafilatura",
+        )
     )
 
 
-def _article(
-    doc: Document,
-    fields: Fields,
-    body: str,
-    teaser_text: str | None,
-    paywalled: bool,
-    german: bool,
-) -> NewsArticle:
+def _article(doc: Document, fields: Fields, body: Body) -> NewsArticle:
     profile = profile_for_url(doc.url)
     image = lead_image(doc.tree, doc.article, doc.meta, doc.url)
     declared_url = jsonld.clean_text(doc.ld("url"))
@@ -364,21 +379,20 @@ def _article(
         title=fields.title.value,
         headlines=fields.headlines.as_dict(),
         kicker=fields.kicker,
-        teaser=teaser_text,
+        teaser=body.teaser,
         authors=fields.authors,
         date_published=fields.published.value,
         date_published_raw=fields.published.raw,
         date_modified=fields.modified.value,
         section=fields.section.value,
         tags=fields.tags.value,
-        language=fields.declared_language or ("de" if german else guess_language(body)),
-        body=body,
-        word_count=count_words(body),
+        language=fields.declared_language or ("de" if body.german else guess_language(body.text)),
+        body=body.text,
+        word_count=count_words(body.text),
         image_url=image.url,
         image_caption=image.caption,
         image_credit=image.credit,
-        is_paywalled=paywalled,
+        is_paywalled=body.paywalled,
         crawled_at=doc.crawled_at.replace(microsecond=0).isoformat(),
-        fingerprint=fingerprint(body),
+        fingerprint=fingerprint(body.text),
     )
-

@@ -26,6 +26,7 @@ from typing import Any
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawler.extract.document import Document
 from newscrawler.extract.html import select
 from newscrawler.extract.jsonld import Node, get, node_types
 
@@ -159,28 +160,23 @@ def page_reference(tree: HtmlElement) -> Counter[str]:
 
 
 # -- the page's paywall -------------------------------------------------------------------------
-def find_paywall(
-    tree: HtmlElement,
-    article: Node | None,
-    nodes: Iterable[Node],
-    rule_selectors: Iterable[str] = (),
-    heading: HtmlElement | None = None,
-    *,
-    may_have_markup: bool = True,
-) -> PaywallInfo:
-    """Paywall signals of the page, and the elements no reader can read.
-    `may_have_markup=False` (the HTML has none of `MARKUP_WORDS`) skips the markup search."""
+def find_paywall(doc: Document) -> PaywallInfo:
+    """Paywall signals of the page, and the elements no reader can read."""
+    tree, heading = doc.tree, doc.heading
     info = PaywallInfo()
-    declared = _declared_free([article] if article else [], nodes)
+    article_nodes = [doc.article] if doc.article else []
+    declared = _declared_free(article_nodes, doc.nodes)
     if declared is False:
         info.signals.append("jsonld:isAccessibleForFree=false")
-    marked, part_selectors = _paywalled_parts([article] if article else [], nodes)
+    marked, part_selectors = _paywalled_parts(article_nodes, doc.nodes)
     if marked:
         info.signals.append("jsonld:hasPart")
+    # A page whose HTML has none of the marker words has no paywall markup (a cheap test).
+    may_have_markup = any(word in doc.html for word in MARKUP_WORDS)
     boxes = _paywall_boxes(tree, heading) if may_have_markup else []
     rule_boxes = [
         (selector, [e for e in select(tree, selector) if not _is_protected(e, heading)])
-        for selector in rule_selectors
+        for selector in doc.rules.paywall
     ]
     for selector, found in rule_boxes:
         if found:

@@ -97,9 +97,9 @@ def _cut_after_headline(title: str, others: Iterable[str]) -> str:
         end = len(anchor)
         tail = title[end:]
         # a glued suffix names something ("-Politik"); "…" or "?!" after it is the headline's
-        if folded.startswith(anchor.casefold()) and tail and not tail[0].isalnum():
-            if any(ch.isalpha() for ch in tail):
-                return title[:end].strip()
+        glued = tail and not tail[0].isalnum() and any(ch.isalpha() for ch in tail)
+        if glued and folded.startswith(anchor.casefold()):
+            return title[:end].strip()
     return title
 
 

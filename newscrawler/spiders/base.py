@@ -353,6 +353,9 @@ class NewsSpider(scrapy.Spider):
             logger.debug("Extraction traceback for %s", response.url, exc_info=True)
             self._stat("articles_failed/extraction_error")
             return
+        for warning in page.warnings:  # a misfiring extraction rule: counted, not fatal
+            logger.debug("Extraction warning %s: %s", warning, response.url)
+            self._stat(f"extraction_warnings/{warning}")
         if not self.is_article(page):
             logger.info(
                 "Not an article page (%s: %s), skipped: %s",

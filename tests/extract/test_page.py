@@ -132,7 +132,10 @@ def test_the_kicker_is_read_from_markup_or_from_a_glued_headline() -> None:
     )
     assert article.kicker == "Kieler Woche"
     assert article.headlines["shown"] == "Das Programm steht"
-    glued = _page(_ld(headline="Neue Leipziger Schule: Judy Lybke, ein Leben"), "<h1>Judy Lybke, ein Leben</h1>" + PARAGRAPH)
+    glued = _page(
+        _ld(headline="Neue Leipziger Schule: Judy Lybke, ein Leben"),
+        "<h1>Judy Lybke, ein Leben</h1>" + PARAGRAPH,
+    )
     assert extract_article(glued, "https://x.de/a", crawled_at=CRAWLED).kicker == (
         "Neue Leipziger Schule"
     )

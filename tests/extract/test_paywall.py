@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-import lxml.html
+import json
+from datetime import datetime, timezone
+
 import pytest
 
+from newscrawler.extract.document import parse_document
 from newscrawler.extract.paywall import find_paywall, is_free, letter_pairs, looks_scrambled
+from newscrawler.extract.rules import NO_RULES
 
 
 @pytest.mark.parametrize(
@@ -64,8 +68,14 @@ def test_scripts_with_large_alphabets_are_never_measured() -> None:
 
 
 def _paywall(html: str, article: dict) -> tuple[bool, list[str], list[str]]:
-    tree = lxml.html.fromstring(html)
-    info = find_paywall(tree, article, [article], heading=tree.find(".//h1"))
+    script = f'<script type="application/ld+json">{json.dumps(article)}</script>'
+    doc = parse_document(
+        html.replace("<body>", f"<head>{script}</head><body>", 1),
+        "https://example.de/a",
+        datetime(2024, 7, 1, tzinfo=timezone.utc),
+        NO_RULES,
+    )
+    info = find_paywall(doc)
     return info.paywalled, info.signals, [e.get("class") for e in info.unreadable]
 
 
@@ -76,7 +86,9 @@ def test_article_wrapper_with_a_paywall_class_is_not_removed() -> None:
     assert not paywalled and hidden == []
 
 
-PROMPT = '<div class="c-paywall"><p>Weiterlesen mit Abo</p><a href="/abo">Jetzt abonnieren</a></div>'
+PROMPT = (
+    '<div class="c-paywall"><p>Weiterlesen mit Abo</p><a href="/abo">Jetzt abonnieren</a></div>'
+)
 
 
 def test_prompt_box_marks_the_page_and_goes() -> None:
@@ -88,7 +100,7 @@ def test_prompt_box_marks_the_page_and_goes() -> None:
 def test_hidden_prompt_template_is_no_signal_but_goes() -> None:
     html = (
         '<html><body><h1>T</h1><div class="js-paywall-overlay"><div class="modal--hidden">'
-        '<p>Zugang zu allen PLUS-Inhalten</p><button>Jetzt testen</button></div></div>'
+        "<p>Zugang zu allen PLUS-Inhalten</p><button>Jetzt testen</button></div></div>"
         "</body></html>"
     )
     paywalled, signals, unreadable = _paywall(html, {"@type": "NewsArticle"})
