@@ -56,6 +56,8 @@ class CleanupContext:
     whose spelling is unlike it are scrambled (`paywall.looks_scrambled`)."""
     captions: Sequence[str] = ()
     """Texts of the page's figures and captions (`<figure>`, `<figcaption>`)."""
+    kicker: str | None = None
+    """The kicker above the headline: a block repeating it before the text is not text."""
     squashed_titles: frozenset[str] = field(init=False)
     squashed_captions: frozenset[str] = field(init=False)
 
@@ -171,8 +173,8 @@ _HEADER_BLOCKS = 4
 def page_header(
     blocks: Sequence[Block], reasons: Reasons, context: CleanupContext
 ) -> dict[int, str]:
-    """Before the text starts: the headline repeated and, on German pages, the date line; among
-    the first blocks (also after a teaser): the byline."""
+    """Before the text starts: the headline and its kicker repeated and, on German pages, the
+    date line; among the first blocks (also after a teaser): the byline."""
     dropped = {}
     text_started = False
     for number, (index, block) in enumerate(_kept(blocks, reasons)):
@@ -186,6 +188,8 @@ def page_header(
             text_started = True
         elif _is_headline(block.text, context):
             dropped[index] = "headline"
+        elif context.kicker and squash(block.text) == squash(context.kicker):
+            dropped[index] = "kicker"
         elif context.german and german.DATE_LINE.match(block.text):
             dropped[index] = "dateline"
     return dropped

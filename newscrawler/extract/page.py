@@ -121,6 +121,7 @@ def extract_page_with_rules(
         german=is_german(fields.declared_language, _text_of(raw_blocks)),
         scramble_reference=scramble_reference,
         captions=figure_texts(doc.tree),
+        kicker=fields.kicker,
     )
     cleaned = clean_blocks(blocks, context)
     body = _body(doc, cleaned, fields, context, paywall)
