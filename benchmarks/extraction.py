@@ -2,9 +2,9 @@
 
     python benchmarks/extraction.py [--pages DIR] [--rounds N]
 
-Pages: the dev set (`../shared/devset`, gzipped real pages listed in cases.jsonl) when it is
-there, else the golden test pages under tests/extract/fixtures. Prints, measured in this one
-run on the same pages:
+Pages: both dev sets (`../shared/devset`, `../shared/devset-intl`: gzipped real pages listed in
+cases.jsonl) when they are there, else the golden test pages under tests/extract/fixtures.
+Prints, per set, measured in this one run on the same pages:
 
 - median and mean milliseconds per page for `extract_page` and for
   `trafilatura.bare_extraction(html, url=url, with_metadata=True)` (what the dev-set scorer runs
@@ -36,29 +36,26 @@ from newscrawler.extract import extract_page  # noqa: E402
 # Stage -> (module file suffix, function name) of the functions whose cumulative time is the stage.
 STAGES: dict[str, list[tuple[str, str]]] = {
     "decode + parse": [("extract/html.py", "decode_html"), ("extract/html.py", "parse_html")],
-    "metadata layers": [
+    "meta tags + JSON-LD": [
         ("extract/meta.py", "read_meta"),
         ("extract/jsonld.py", "jsonld_nodes"),
-        ("extract/metadata.py", "strip_code"),
         ("extract/title.py", "main_heading"),
-        ("extract/metadata.py", "title"),
-        ("extract/metadata.py", "authors"),
-        ("extract/metadata.py", "date_published"),
-        ("extract/metadata.py", "date_modified"),
-        ("extract/metadata.py", "section"),
-        ("extract/metadata.py", "tags"),
-        ("extract/metadata.py", "language"),
-        ("extract/media.py", "lead_image"),
     ],
-    "paywall + pruning": [
+    "paywall + unreadable parts": [
         ("extract/paywall.py", "find_paywall"),
-        ("extract/body.py", "prune_non_text"),
+        ("extract/page.py", "remove_unreadable"),
+        ("extract/paywall.py", "page_reference"),
     ],
     "trafilatura": [("extract/body.py", "_run_trafilatura")],
-    "cleanup (blocks, rules, teaser)": [
+    "metadata fields": [
+        ("extract/document.py", "strip_code"),
+        ("extract/page.py", "read_fields"),
+        ("extract/media.py", "lead_image"),
+    ],
+    "cleanup (blocks, passes, teaser)": [
         ("extract/body.py", "blocks_from_body"),
         ("extract/cleanup.py", "clean_blocks"),
-        ("extract/page.py", "_shown_teaser"),
+        ("extract/page.py", "_with_shown_teaser"),
     ],
     "page type": [("extract/pagetype.py", "classify")],
 }
@@ -120,22 +117,14 @@ def stage_split(pages: list[tuple[str, str]]) -> dict[str, float]:
     return split
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "devset")
-    parser.add_argument("--rounds", type=int, default=3, help="runs per page; the fastest counts")
-    args = parser.parse_args()
-    pages = load_pages(args.pages)
-    source = args.pages if (args.pages / "cases.jsonl").is_file() else "tests/extract/fixtures"
-    print(f"{len(pages)} pages from {source}")
-
-    ours = time_per_page(extract_page, pages, args.rounds)
+def report(pages: list[tuple[str, str]], rounds: int) -> None:
+    ours = time_per_page(extract_page, pages, rounds)
     theirs = time_per_page(
         lambda html, url: trafilatura.bare_extraction(html, url=url, with_metadata=True),
         pages,
-        args.rounds,
+        rounds,
     )
-    print(f"\n{'system':<28} {'median ms':>10} {'mean ms':>10}")
+    print(f"{'system':<28} {'median ms':>10} {'mean ms':>10}")
     for name, times in (
         ("newscrawler extract_page", ours),
         ("trafilatura bare_extraction", theirs),
@@ -150,6 +139,21 @@ def main() -> int:
     print(f"\n{'stage (cProfile, per page)':<34} {'ms':>8} {'share':>7}")
     for stage, seconds in split.items():
         print(f"{stage:<34} {seconds * 1000:>8.2f} {seconds / total:>7.0%}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    shared = ROOT.parent / "shared"
+    parser.add_argument(
+        "--pages", type=Path, nargs="+", default=[shared / "devset", shared / "devset-intl"]
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="runs per page; the fastest counts")
+    args = parser.parse_args()
+    for folder in args.pages:
+        pages = load_pages(folder)
+        source = folder if (folder / "cases.jsonl").is_file() else "tests/extract/fixtures"
+        print(f"\n== {len(pages)} pages from {source}")
+        report(pages, args.rounds)
     return 0
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 # ISO 8601 with a UTC offset when the time is known, a bare day when only the day is known.
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2})?$"
+HEADLINE_KINDS = ("shown", "declared", "social")
 UTC_TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$"
 
 
@@ -32,7 +33,22 @@ class NewsArticle:
     """Key of the site or spider that produced the article, e.g. `shz`."""
 
     title: str | None = None
-    """Headline (without kicker and without the site-name suffix of `<title>`)."""
+    """The headline most of the page's sources agree on (of `headlines`, or the site
+    profile's choice), without the site-name suffix of `<title>`."""
+
+    headlines: dict[str, str | None] = field(
+        default_factory=lambda: dict.fromkeys(HEADLINE_KINDS),
+        metadata=_schema(
+            properties={kind: {"type": ["null", "string"]} for kind in HEADLINE_KINDS},
+            required=list(HEADLINE_KINDS),
+        ),
+    )
+    """The page's three headlines, each without site suffixes, null where the page has none:
+    `shown` (the `<h1>`, without its kicker), `declared` (JSON-LD `headline`, often written for
+    search engines), `social` (`og:title`, else `twitter:title`, else `<title>`)."""
+
+    kicker: str | None = None
+    """The kicker (Dachzeile, Spitzmarke, overline) above the shown headline."""
 
     teaser: str | None = None
     """Lead paragraph / summary as the site shows it."""

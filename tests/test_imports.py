@@ -104,31 +104,17 @@ def test_the_graph_sees_deferred_and_type_only_imports_and_packages() -> None:
     graph = import_graph(PACKAGE)
     assert "newscrawler.extract" in graph["newscrawler.__main__"]  # inside a function
     assert "newscrawler.items" in graph["newscrawler.spiders.base"]  # under TYPE_CHECKING
-    # importing newscrawler.extract.rules runs newscrawler/extract/__init__.py first
+    # importing newscrawler.sites.rules runs newscrawler/extract/__init__.py first
     assert "newscrawler.extract" in graph["newscrawler.sites.base"]
     assert "newscrawler.state" not in graph["newscrawler.state.base"]  # its own package
 
 
-ACCEPTED_CYCLES = [
-    # extract.page looks a page's site rules up in newscrawler.sites, whose profiles are built
-    # from newscrawler.extract.rules (which runs newscrawler/extract/__init__.py). The
-    # extraction package is being reshaped by issue 14, which removes this cycle and this
-    # entry; until then page.py imports the registry when it extracts, so that either package
-    # can be imported first (test_either_end_of_the_accepted_cycle_imports_first).
-    [
-        "newscrawler.extract",
-        "newscrawler.extract.page",
-        "newscrawler.sites",
-        "newscrawler.sites.base",
-    ],
-]
-
-
 def test_no_import_cycle_in_the_package() -> None:
-    assert cycles(import_graph(PACKAGE)) == ACCEPTED_CYCLES
+    assert cycles(import_graph(PACKAGE)) == []
 
 
-def test_either_end_of_the_accepted_cycle_imports_first() -> None:
+def test_the_site_registry_and_the_extractor_import_in_either_order() -> None:
+    # the extractor looks site rules up in the registry; the registry imports no extractor
     for first in ("newscrawler.sites", "newscrawler.extract"):
         subprocess.run([sys.executable, "-c", f"import {first}"], cwd=PROJECT_ROOT, check=True)
 

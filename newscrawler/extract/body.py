@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import trafilatura
@@ -16,7 +17,7 @@ from lxml import etree
 from lxml.etree import _Element
 from lxml.html import HtmlElement
 
-from newscrawler.text import normalize_text
+from newscrawler.text import count_words, normalize_text
 
 logger = logging.getLogger(__name__)
 
@@ -36,14 +37,9 @@ SCREEN_READER_WORDS = ("sr-only", "idden", "vh", "reader", "offscreen")
 """A page whose HTML contains none of these has no screen-reader-only text (a cheap test)."""
 
 
-def prune_non_text(tree: HtmlElement, *, may_have_screen_reader_text: bool = True) -> None:
-    """Remove what is never article text before trafilatura sees the page: figures with their
-    captions and credits, and text only screen readers get ("(öffnet im neuen Fenster)")."""
-    for figure in list(tree.iter("figure", "figcaption")):
-        if figure.getparent() is not None:
-            figure.drop_tree()
-    if not may_have_screen_reader_text:
-        return
+def drop_screen_reader_text(tree: HtmlElement) -> None:
+    """Remove text only screen readers get ("(öffnet im neuen Fenster)" inside a link): the
+    class vocabulary of accessibility CSS says so in any language."""
     for element in _SCREEN_READER_CANDIDATES(tree):
         tokens = (element.get("class") or "").split()
         if any(_SCREEN_READER_ONLY.search(t) for t in tokens) and element.getparent() is not None:
@@ -72,35 +68,56 @@ def _text_and_link_share(element: _Element) -> tuple[str, float]:
         return "", 0.0
     linked = sum(
         len(_text(ref))
-        for ref in element.iter("ref")
-        if not (ref.get("target") or "").startswith("#")  # in-page anchors are not elsewhere
+        for ref in element.iter("ref", "a")
+        if not (ref.get("target") or ref.get("href") or "").startswith("#")  # in-page anchor
     )
     return text, min(1.0, linked / len(text))
 
 
+_LISTS = frozenset({"list", "ul", "ol", "dl"})
+_TABLES = frozenset({"table"})
+_KINDS = {"head": HEADING, "quote": QUOTE, "blockquote": QUOTE}
+_KINDS.update(dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), HEADING))
+_CONTAINERS = frozenset({"div", "section", "article", "main", "body", "header", "footer"})
+_BLOCK_CHILDREN = frozenset(
+    {"p", "head", "quote", "blockquote", "list", "ul", "ol", "dl", "table", "div", "section",
+     "article", "h1", "h2", "h3", "h4", "h5", "h6", "pre"}
+)  # fmt: skip
+
+
 def blocks_from_body(body: _Element) -> list[Block]:
-    for line_break in body.iter("lb"):
+    """trafilatura's body as blocks. Its own extractor returns flat XML (`p`, `head`, `list`,
+    `quote`, `table`); its fallbacks (readability, jusText) can return HTML containers
+    (`<div><p>…</p></div>`), which are descended into rather than read as one block."""
+    for line_break in body.iter("lb", "br"):
         line_break.tail = " " + (line_break.tail or "")
     blocks: list[Block] = []
-    for index, child in enumerate(body):
-        tag = child.tag
-        if tag == "list":
-            for item in child.iter("item"):
+    _collect_blocks(body, blocks, [0])
+    return blocks
+
+
+def _collect_blocks(parent: _Element, blocks: list[Block], groups: list[int]) -> None:
+    for child in parent:
+        tag = str(child.tag)
+        if tag in _LISTS:
+            groups[0] += 1
+            for item in child.iter("item", "li", "dd", "dt"):
                 text, share = _text_and_link_share(item)
                 if text:
-                    blocks.append(Block(ITEM, text, share, index))
-        elif tag == "table":
-            for row in child.iter("row"):
+                    blocks.append(Block(ITEM, text, share, groups[0]))
+        elif tag in _TABLES:
+            groups[0] += 1
+            for row in child.iter("row", "tr"):
                 cells = [_text(cell) for cell in row]
                 text = " | ".join(cell for cell in cells if cell)
                 if text:
-                    blocks.append(Block(ROW, text, 0.0, index))
+                    blocks.append(Block(ROW, text, 0.0, groups[0]))
+        elif tag in _CONTAINERS and any(str(c.tag) in _BLOCK_CHILDREN for c in child):
+            _collect_blocks(child, blocks, groups)
         else:
             text, share = _text_and_link_share(child)
             if text:
-                kind = {"head": HEADING, "quote": QUOTE}.get(str(tag), PARAGRAPH)
-                blocks.append(Block(kind, text, share))
-    return blocks
+                blocks.append(Block(_KINDS.get(tag, PARAGRAPH), text, share))
 
 
 _PARAGRAPH_TEXT = etree.XPath("//p//text()")
@@ -132,20 +149,30 @@ def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[B
     stay as written, so in-page anchors (`#entry-3`) are told from links elsewhere.
 
     trafilatura runs in fast mode first (its own extractor only); only when that finds little
-    of the page's paragraph text does the full cascade with the external comparisons run,
-    which costs about as much again."""
+    of the page's paragraph text, or a single block, does the full cascade with the external
+    comparisons run, which costs about as much again."""
     body = _run_trafilatura(tree, fast=True, favor_recall=favor_recall)
     found = len("".join(body.itertext())) if body is not None else 0
     available = sum(len(text.strip()) for text in _PARAGRAPH_TEXT(tree))
     blocks = blocks_from_body(body) if body is not None else []
-    if found < _RETRY_SHARE * available:
+    # One block: the fast mode's last resort glues the whole page (navigation included) into one.
+    if found < _RETRY_SHARE * available or len(blocks) == 1:
         logger.debug("short fast extraction (%d of %d characters); full run", found, available)
         full = _run_trafilatura(tree, fast=False, favor_recall=favor_recall)
-        if full is not None and len("".join(full.itertext())) > found:
-            full_blocks = blocks_from_body(full)
-            if len(full_blocks) > 1 or not blocks:
-                blocks = full_blocks
+        full_blocks = blocks_from_body(full) if full is not None else []
+        # The full cascade is what trafilatura itself returns: taken unless it glued into one
+        # block what the fast run found as several.
+        if full_blocks and (len(full_blocks) > 1 or len(blocks) <= 1):
+            blocks = full_blocks
     return blocks
+
+
+_FIGURES = etree.XPath("//figure[not(ancestor::figure)] | //figcaption")
+
+
+def figure_texts(tree: HtmlElement) -> list[str]:
+    """Texts of the page's figures and captions: a body block repeating one is a caption."""
+    return [t for t in (normalize_text(f.text_content()) for f in _FIGURES(tree)) if t]
 
 
 _OUTSIDE_TEXT_TAGS = frozenset({"header", "footer", "nav", "aside", "form", "button", "figure"})
@@ -153,13 +180,27 @@ _FURNITURE_CLASS = re.compile(r"header|footer|newsletter|related|promo|teaser-?l
 _PARAGRAPH_TAGS = frozenset({"p", "h2", "h3", "blockquote"})
 
 
-def is_glued(blocks: list[Block], titles: list[str]) -> bool:
+def is_glued(blocks: list[Block], titles: Iterable[str]) -> bool:
     """trafilatura's last resort on a page with little text (a paywalled article's one visible
     paragraph) glues a whole container (kicker, headline, byline, buttons) into one block."""
     if len(blocks) != 1:
         return False
     text = blocks[0].text.casefold()
     return any(title and title.casefold() in text for title in titles)
+
+
+def unglued(blocks: list[Block], heading: HtmlElement | None, titles: Iterable[str]) -> list[Block]:
+    """`blocks`, or, when trafilatura glued the article's container into one block, the
+    paragraphs of the article read from the markup, if they hold a good part of that block's
+    text (the rest is kicker, headline, byline and buttons; not a whole page glued into one)."""
+    if heading is None or not is_glued(blocks, titles):
+        return blocks
+    paragraphs = paragraph_blocks(heading)
+    kept = sum(count_words(block.text) for block in paragraphs)
+    return paragraphs if kept >= _UNGLUED_SHARE * count_words(blocks[0].text) else blocks
+
+
+_UNGLUED_SHARE = 0.3
 
 
 def paragraph_blocks(heading: HtmlElement) -> list[Block]:

@@ -29,6 +29,8 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _ROLE_PREFIX = re.compile(rf"^{_ROLE_WORDS}\s+(?=\S+\s+\S)", re.IGNORECASE)
+# A role written after the name in CJK bylines ("신현주 기자", "山田太郎記者").
+_ROLE_SUFFIX = re.compile(r"\s*(?:기자|특파원|논설위원|記者|特派員|编辑|編集委員)$")
 _LEAD_IN = re.compile(
     r"^(?:(?:ein|eine|einer?)\s+(?:\w+\s+){0,2}?)?(?:von|by|vom|text|texte|autor(?:in|en)?|"
     r"verfasst von|geschrieben von|aufgezeichnet von|interview|mitarbeit|recherche)"
@@ -71,19 +73,24 @@ _LEADING_CONJUNCTION = re.compile(r"^(?:und|and|sowie|&)\s+", re.IGNORECASE)
 def _clean_part(part: str) -> str | None:
     part = _LEADING_CONJUNCTION.sub("", _PARENTHESES.sub("", part).strip())
     part = _LEAD_IN.sub("", part.strip())
-    part = _ROLE_PREFIX.sub("", part)
+    part = _ROLE_SUFFIX.sub("", _ROLE_PREFIX.sub("", part))
     part = part.strip(" \t.,:;-–—|•·\"'„“”")
-    if not part or _ROLE.match(part) or _NOT_A_NAME.search(part):
+    if not part or _ROLE.match(part) or _NOT_A_NAME.search(part) or _DANGLING.search(part):
         return None
     if not _LETTER.search(part) or len(part) > 60 or len(part.split()) > 5:
         return None
     return part
 
 
+_DANGLING = re.compile(r"[()\[\]]")
+"""A bracket left in a name after the split: a fragment ("Deutsche Welle (", "Images)")."""
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+$")
+
+
 def split_names(text: str) -> list[str]:
     """The names in one byline or author value: lead-ins ("Von"), roles, emails, dates and
-    initials in parentheses removed; "A und B", "A, B", "A & B" split."""
-    text = normalize_text(_EMAIL_OR_URL.sub(" ", text))
+    initials or credits in parentheses removed; "A und B", "A, B", "A & B" split."""
+    text = _PARENTHESES.sub("", normalize_text(_EMAIL_OR_URL.sub(" ", text)))
     text = _LEAD_IN.sub("", text)
     text = _DATE_TAIL.sub("", text)
     parts = [p for p in (_clean_part(raw) for raw in _SEPARATORS.split(text)) if p]
@@ -95,7 +102,8 @@ def split_names(text: str) -> list[str]:
 
 
 def clean_authors(values: Iterable[str]) -> list[str]:
-    """Clean, split and de-duplicate author values, keeping their order."""
+    """Clean, split and de-duplicate author values, keeping their order; a URL slug of a name
+    the values also give ("sophie-foster" beside "Sophie Foster") is not a second author."""
     names: list[str] = []
     seen: set[str] = set()
     for value in values:
@@ -104,6 +112,29 @@ def clean_authors(values: Iterable[str]) -> list[str]:
             if key not in seen:
                 seen.add(key)
                 names.append(name)
+    slugs = {name.casefold().replace(" ", "-") for name in names if " " in name}
+    return [name for name in names if not (_SLUG.match(name) and name in slugs)]
+
+
+_NAME_TOKEN = re.compile(r"^(?:[^\W\d_][^\W\d_'’.-]*)$")
+_NAME_LINE_SEPARATORS = re.compile(r"\s*(?:/|,|&|\band\b|\bund\b)\s*")
+
+
+def name_line(text: str) -> list[str]:
+    """The names of a line that holds nothing but names ("Mohloai Mpesi", "Mathatisi
+    Sebusi/Mohalenyane Phakela"): a byline or signature written as a paragraph of the text.
+    Each name has two to four words, each capitalised and not all capitals (a button says
+    "ABONE OL"); [] otherwise."""
+    if len(text) > 80:
+        return []
+    names = []
+    for part in _NAME_LINE_SEPARATORS.split(text.strip(" .")):
+        tokens = part.split()
+        if not 2 <= len(tokens) <= 4 or not all(_NAME_TOKEN.match(t) for t in tokens):
+            return []
+        if not all(t[0].isupper() and any(c.islower() for c in t) for t in tokens):
+            return []
+        names.append(part)
     return names
 
 

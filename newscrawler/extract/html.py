@@ -86,6 +86,12 @@ _CONTROL_CHARACTERS = re.compile(r"[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CONTROL_CHARACTER_LIST = tuple(c for c in map(chr, range(128)) if _CONTROL_CHARACTERS.match(c))
 
 
+# As trafilatura parses pages itself: comments and processing instructions are not part of the
+# tree. Its heuristics count children and read tails, and a tree with comments is read
+# differently (measured: paragraphs lost after an HTML comment between them).
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
 def parse_html(text: str) -> HtmlElement:
     """The page's element tree; an empty `<html>` for empty or unparsable input (never raises)."""
     text = _XML_DECLARATION.sub("", text, count=1)  # lxml refuses str with an encoding declaration
@@ -96,7 +102,7 @@ def parse_html(text: str) -> HtmlElement:
     if not text.strip():
         return lxml.html.document_fromstring("<html><head></head><body></body></html>")
     try:
-        return lxml.html.document_fromstring(text)
+        return lxml.html.document_fromstring(text, parser=_PARSER)
     except (ValueError, etree.ParserError) as exc:
         logger.debug("unparsable HTML (%s); treating the page as empty", exc)
         return lxml.html.document_fromstring("<html><head></head><body></body></html>")

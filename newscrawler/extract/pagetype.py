@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from newscrawler.extract.jsonld import (
@@ -18,7 +19,6 @@ from newscrawler.extract.jsonld import (
     Node,
     node_types,
 )
-from newscrawler.extract.meta import MetaTags
 
 ARTICLE, LIVEBLOG, VIDEO, INDEX, UNKNOWN = "article", "liveblog", "video", "index", "unknown"
 ARTICLE_PAGE_TYPES = frozenset({ARTICLE, LIVEBLOG})
@@ -34,57 +34,83 @@ _INDEX_PATH = re.compile(
 )
 
 
-def classify(
-    url: str,
-    article: Node | None,
-    nodes: Sequence[Node],
-    meta: MetaTags,
-    word_count: int,
-    *,
-    foreign_articles: int = 0,
-    dated: bool = False,
-) -> tuple[str, tuple[str, ...]]:
-    """(page_type, signals). `foreign_articles` counts article nodes of other pages (an index
-    page lists its teasers as JSON-LD articles); `dated` says a publication date was found."""
-    signals: list[str] = []
-    types = node_types(article) if article else set()
-    for name in sorted(types & ARTICLE_TYPES):
-        signals.append(f"jsonld:{name}")
-    all_types = set().union(*(node_types(n) for n in nodes)) if nodes else set()
-    og_type = (meta.first("og:type") or "").lower()
-    if og_type:
-        signals.append(f"og:type={og_type}")
-    if word_count >= MIN_ARTICLE_WORDS:
-        signals.append(f"body>={MIN_ARTICLE_WORDS} words")
-    elif dated and word_count >= MIN_DATED_ARTICLE_WORDS:
-        signals.append(f"dated body>={MIN_DATED_ARTICLE_WORDS} words")
-    if dated:
-        signals.append("published date")
-    path = urlsplit(url).path or "/"
-    index_path = bool(_INDEX_PATH.match(path))
-    if index_path:
-        signals.append("url:index-path")
-    if all_types & INDEX_TYPES:
-        signals.append("jsonld:" + sorted(all_types & INDEX_TYPES)[0])
-    if foreign_articles >= 3:
-        signals.append(f"jsonld:{foreign_articles} articles of other pages")
-    has_video = bool(all_types & VIDEO_TYPES) or og_type.startswith("video")
-    if has_video:
-        signals.append("video")
+@dataclass(frozen=True)
+class PageEvidence:
+    """What tells the kind of a page."""
 
+    url: str
+    article: Node | None
+    """The JSON-LD node of the page's own article."""
+    nodes: Sequence[Node]
+    og_type: str
+    words: int
+    """Words of the extracted body (0 for a body that is not prose)."""
+    foreign_articles: int = 0
+    """JSON-LD article nodes of other pages (an index lists its teasers so)."""
+    dated: bool = False
+    """The page states a publication date."""
+
+    @property
+    def article_types(self) -> set[str]:
+        return node_types(self.article) & ARTICLE_TYPES if self.article else set()
+
+    @property
+    def all_types(self) -> set[str]:
+        return set().union(*(node_types(n) for n in self.nodes)) if self.nodes else set()
+
+    @property
+    def long_enough(self) -> bool:
+        return self.words >= MIN_ARTICLE_WORDS or (
+            self.dated and self.words >= MIN_DATED_ARTICLE_WORDS
+        )
+
+    @property
+    def has_video(self) -> bool:
+        return bool(self.all_types & VIDEO_TYPES) or self.og_type.startswith("video")
+
+    @property
+    def index_path(self) -> bool:
+        return bool(_INDEX_PATH.match(urlsplit(self.url).path or "/"))
+
+
+def signals(evidence: PageEvidence) -> tuple[str, ...]:
+    """The evidence as short strings for the log ("jsonld:NewsArticle", "body>=150 words")."""
+    found = [f"jsonld:{name}" for name in sorted(evidence.article_types)]
+    if evidence.og_type:
+        found.append(f"og:type={evidence.og_type}")
+    if evidence.words >= MIN_ARTICLE_WORDS:
+        found.append(f"body>={MIN_ARTICLE_WORDS} words")
+    elif evidence.long_enough:
+        found.append(f"dated body>={MIN_DATED_ARTICLE_WORDS} words")
+    if evidence.dated:
+        found.append("published date")
+    if evidence.index_path:
+        found.append("url:index-path")
+    if evidence.all_types & INDEX_TYPES:
+        found.append("jsonld:" + sorted(evidence.all_types & INDEX_TYPES)[0])
+    if evidence.foreign_articles >= 3:
+        found.append(f"jsonld:{evidence.foreign_articles} articles of other pages")
+    if evidence.has_video:
+        found.append("video")
+    return tuple(found)
+
+
+def classify(evidence: PageEvidence) -> tuple[str, tuple[str, ...]]:
+    """(page_type, signals)."""
+    return _page_type(evidence), signals(evidence)
+
+
+def _page_type(evidence: PageEvidence) -> str:
+    types, og_type = evidence.article_types, evidence.og_type
     if types & LIVE_TYPES:
-        return LIVEBLOG, tuple(signals)
-    if has_video and word_count < MIN_ARTICLE_WORDS and (not types or og_type.startswith("video")):
-        return VIDEO, tuple(signals)
+        return LIVEBLOG
+    short = evidence.words < MIN_ARTICLE_WORDS
+    if evidence.has_video and short and (not types or og_type.startswith("video")):
+        return VIDEO
     if types:
-        return ARTICLE, tuple(signals)
-    if index_path or all_types & INDEX_TYPES or foreign_articles >= 3:
-        return INDEX, tuple(signals)
-    long_enough = word_count >= MIN_ARTICLE_WORDS or (
-        dated and word_count >= MIN_DATED_ARTICLE_WORDS
-    )
-    if og_type == "article" or long_enough:
-        return ARTICLE, tuple(signals)
-    if og_type == "website":
-        return INDEX, tuple(signals)
-    return UNKNOWN, tuple(signals)
+        return ARTICLE
+    if evidence.index_path or evidence.all_types & INDEX_TYPES or evidence.foreign_articles >= 3:
+        return INDEX
+    if og_type == "article" or evidence.long_enough:
+        return ARTICLE
+    return INDEX if og_type == "website" else UNKNOWN

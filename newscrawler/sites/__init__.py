@@ -9,8 +9,8 @@ import importlib
 import pkgutil
 from urllib.parse import urlsplit
 
-from newscrawler.extract.rules import NO_RULES, ExtractionRules
 from newscrawler.sites.base import SiteProfile
+from newscrawler.sites.rules import NO_RULES, ExtractionRules
 
 __all__ = ["PROFILES", "SiteProfile", "profile_for_url", "rules_for_url"]
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from newscrawler.extract.rules import NO_RULES, ExtractionRules
+from newscrawler.sites.rules import NO_RULES, ExtractionRules
 
 
 @dataclass(frozen=True)

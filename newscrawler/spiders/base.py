@@ -368,6 +368,9 @@ class NewsSpider(scrapy.Spider):
     def is_wanted(self, page: ExtractedPage, url: str) -> bool:
         """Whether an extracted page becomes an item: an article (`is_article`) within the
         `days` limit; else a log line and a stat."""
+        for warning in page.warnings:  # a misfiring extraction rule: counted, not fatal
+            logger.debug("Extraction warning %s: %s", warning, url)
+            self._stat(f"extraction_warnings/{warning}")
         if not self.is_article(page):
             logger.info(
                 "Not an article page (%s: %s), skipped: %s",

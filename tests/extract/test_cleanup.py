@@ -1,4 +1,5 @@
-"""Page furniture German news sites put into the text, and text that must stay."""
+"""Page furniture German news sites put into the text, and text that must stay; the German
+rules act on German pages only."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from lxml import etree
 
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block, blocks_from_body
 from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture
+from newscrawler.extract.paywall import letter_pairs
+
+GERMAN = CleanupContext(german=True)
+OTHER = CleanupContext(german=False)
 
 FURNITURE = [
     "zur Startseite",
@@ -54,14 +59,35 @@ TEXT = [
 ]
 
 
+# Furniture recognised by symbols, in any language.
+UNIVERSAL_FURNITURE = {
+    "© dpa-infocom, dpa:240512-99-012345/3",
+    "(dmk)",
+    "Kräfte der Feuerwehr im Einsatz. © DPA Images | Christoph Soeder",
+}
+
+
 @pytest.mark.parametrize("line", FURNITURE)
 def test_furniture(line: str) -> None:
-    assert is_furniture(line)
+    assert is_furniture(line, GERMAN)
 
 
 @pytest.mark.parametrize("line", TEXT)
 def test_text_stays(line: str) -> None:
-    assert not is_furniture(line)
+    assert not is_furniture(line, GERMAN)
+
+
+@pytest.mark.parametrize("line", sorted(set(FURNITURE) - UNIVERSAL_FURNITURE))
+def test_german_furniture_rules_do_nothing_on_other_pages(line: str) -> None:
+    # The same words on a page that is not German (a Danish, Sorbian or Plattdeutsch page of
+    # a German publisher, say) are left to trafilatura.
+    assert not is_furniture(line, OTHER)
+    assert [b.text for b in clean_blocks([_p(line)], OTHER).blocks] == [line]
+
+
+@pytest.mark.parametrize("line", sorted(UNIVERSAL_FURNITURE))
+def test_symbols_mark_furniture_in_any_language(line: str) -> None:
+    assert is_furniture(line, OTHER)
 
 
 def _p(text: str, link_share: float = 0.0) -> Block:
@@ -83,13 +109,28 @@ def test_link_lists_pointers_and_their_headings_go() -> None:
         Block(ITEM, "Hafen wird ausgebaut", 1.0, 7),
         Block(ITEM, "Gästerekord auf Föhr", 1.0, 7),
     ]
-    cleaned = clean_blocks(blocks, CleanupContext(titles=["Die Überschrift des Artikels"]))
+    context = CleanupContext(titles=["Die Überschrift des Artikels"], german=True)
+    cleaned = clean_blocks(blocks, context)
     kept, scrambled = cleaned.blocks, cleaned.scrambled
     assert [b.text for b in kept] == [
         "Erster Absatz des Artikels mit genug Wörtern, um als Text zu gelten, und noch etwas mehr.",
         "Zweiter Absatz des Artikels, ebenfalls echter Text.",
     ]
     assert not scrambled
+
+
+def test_links_headlines_and_arrows_go_in_any_language() -> None:
+    text = "First paragraph of the article, long enough to be the text of the article itself."
+    blocks = [
+        _p("The headline of the article"),
+        _p(text),
+        _p(">> All dates at a glance", 0.7),
+        _p("See the new ferry", 0.9),
+        Block(ITEM, "Ferry timetable changes", 1.0, 4),
+        Block(ITEM, "Harbour to be extended", 1.0, 4),
+    ]
+    kept = clean_blocks(blocks, CleanupContext(titles=["The headline of the article"])).blocks
+    assert [b.text for b in kept] == [text]
 
 
 def test_in_page_anchor_lists_stay_links_elsewhere_go() -> None:
@@ -124,22 +165,80 @@ def test_author_bio_at_the_end_goes() -> None:
         _p("Der Artikel selbst, mit einem Satz über die Wahl in Thüringen und ihre Folgen."),
         _p("Korrespondent Ulrich Exner ist bei WELT für landespolitische Themen zuständig."),
     ]
-    kept = clean_blocks(blocks, CleanupContext(authors=["Ulrich Exner"])).blocks
+    kept = clean_blocks(blocks, CleanupContext(authors=["Ulrich Exner"], german=True)).blocks
     assert [b.text for b in kept] == [blocks[0].text]
+    other = CleanupContext(authors=["Ulrich Exner"], german=False)
+    assert len(clean_blocks(blocks, other).blocks) == 2  # a German rule
 
 
-def test_scrambled_text_goes_and_is_reported() -> None:
-    blocks = [
-        _p("Marode Toiletten und undichte Dächer: Die Liste der Mängel an den Schulen ist lang."),
-        _p(
-            "Vtutcp jqwvgp bwg Nkuvg rtkqtkvcgvgp Uejwngp ugkv Octgb fwtejigiwpigp wpf "
-            "bcjnnqug Igitcgejg igowjtv."
-        ),
-    ]
-    cleaned = clean_blocks(blocks, CleanupContext())
-    kept, scrambled = cleaned.blocks, cleaned.scrambled
-    assert [b.text for b in kept] == [blocks[0].text]
-    assert scrambled
+def test_a_line_of_the_authors_names_alone_is_a_byline_or_a_signature() -> None:
+    text = "The committee met on Tuesday and agreed on a new plan for the harbour after a debate."
+    blocks = [_p("Anna Muster/Max Beispiel"), _p(text), _p("Anna Muster")]
+    context = CleanupContext(authors=["Anna Muster", "Max Beispiel"])
+    assert [b.text for b in clean_blocks(blocks, context).blocks] == [text]
+    assert len(clean_blocks(blocks, CleanupContext()).blocks) == 3
+
+
+def test_caption_text_repeated_in_the_body_goes() -> None:
+    text = "The committee met on Tuesday and agreed on a new plan for the harbour after a debate."
+    blocks = [_p(text), _p("The harbour at dawn, seen from the pier")]
+    context = CleanupContext(captions=["The harbour at dawn, seen from the pier. Photo: X"])
+    assert [b.text for b in clean_blocks(blocks, context).blocks] == [text]
+
+
+READABLE = (
+    "Marode Toiletten und undichte Dächer: Die Liste der Mängel an den Schulen ist lang. Seit "
+    "Jahren warten die Eltern auf eine Sanierung, die der Kreistag immer wieder verschoben hat. "
+    "Nun soll das Geld aus dem Landesprogramm kommen, sagt der Bürgermeister der Gemeinde."
+)
+SCRAMBLED = (
+    "Vtutcp jqwvgp bwg Nkuvg rtkqtkvcgvgp Uejwngp ugkv Octgb fwtejigiwpigp wpf "
+    "bcjnnqug Igitcgejg igowjtv."
+)
+
+
+# The rest of a page: navigation, teasers, footer.
+PAGE = (
+    "Startseite Lokales Kiel Flensburg Sport Politik Wirtschaft Kultur Leserbriefe Kontakt "
+    "Impressum Datenschutz Die Stadtwerke erhöhen zum Jahresbeginn die Preise für Fernwärme. "
+    "Der Sportverein feiert sein hundertjähriges Bestehen mit einem Fest auf dem Marktplatz. "
+    "Neue Buslinie verbindet die Dörfer im Amt mit dem Bahnhof der Kreisstadt."
+)
+
+
+def test_scrambled_text_goes_and_is_reported_on_a_paywalled_page() -> None:
+    blocks = [_p(READABLE), _p(SCRAMBLED)]
+    reference = letter_pairs(f"{PAGE} {READABLE} {SCRAMBLED}")  # the whole page's text
+    cleaned = clean_blocks(blocks, CleanupContext(scramble_reference=reference))
+    assert [b.text for b in cleaned.blocks] == [READABLE]
+    assert cleaned.scrambled
+
+
+def test_without_paywall_evidence_no_text_is_taken_for_scrambled() -> None:
+    blocks = [_p(READABLE), _p(SCRAMBLED)]
+    cleaned = clean_blocks(blocks, CleanupContext(german=True))
+    assert [b.text for b in cleaned.blocks] == [READABLE, SCRAMBLED]
+    assert not cleaned.scrambled
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # real text in other languages and scripts, which a German stopword count took for
+        # scrambled: on a paywalled page of their language they stay
+        "Tras seis derrotas consecutivas, el Córdoba Patrimonio de la Humanidad volvió a "
+        "puntuar en su lucha por la salvación ante un rival directo en Vista Alegre.",
+        "157 миллионов гривен — именно столько за последние три года из украинского "
+        "госбюджета потратили на содержание судей ликвидированного суда.",
+        "De Kinner hebbt sik op den Weg na de School maakt, un de Wind weih kold över dat "
+        "Feld, as de Lehrer ehr al an de Döör towacht hett.",
+    ],
+)
+def test_real_text_of_any_language_is_not_scrambled(text: str) -> None:
+    # the page's own text is the yardstick, whatever its language: here, the text twice more
+    # (a teaser and a description of the article elsewhere on the page)
+    context = CleanupContext(scramble_reference=letter_pairs(text * 3))
+    assert [b.text for b in clean_blocks([_p(text)], context).blocks] == [text]
 
 
 def test_a_date_line_before_the_text_goes_a_ticker_day_inside_it_stays() -> None:
@@ -150,8 +249,9 @@ def test_a_date_line_before_the_text_goes_a_ticker_day_inside_it_stays() -> None
         Block(HEADING, "Dienstag, 27. August 2024"),
         _p(entry.replace("Norden", "Süden")),
     ]
-    kept = clean_blocks(blocks, CleanupContext()).blocks
+    kept = clean_blocks(blocks, GERMAN).blocks
     assert [b.text for b in kept] == [b.text for b in blocks[1:]]
+    assert len(clean_blocks(blocks, OTHER).blocks) == 4  # German month names: a German rule
 
 
 def test_repeated_paragraph_is_kept_once() -> None:

@@ -98,16 +98,47 @@ def test_a_modified_date_is_never_the_published_date() -> None:
     assert article.date_modified == "2024-06-30T10:00:00+02:00"
 
 
-def test_site_rule_takes_the_og_title_on_faz() -> None:
-    head = _ld(headline="SEO-Fassung der Überschrift") + (
-        '<meta property="og:title" content="Die Überschrift der Zeitung">'
+SEO = "SEO-Fassung der Überschrift"
+SHOWN = "Die Überschrift der Zeitung"
+HEADLINES = _ld(headline=SEO) + f'<meta property="og:title" content="{SHOWN}">'
+
+
+def test_the_title_is_the_headline_most_sources_agree_on() -> None:
+    shown = _page(HEADLINES, f"<h1>{SHOWN}</h1>{PARAGRAPH}")
+    article = extract_article(shown, "https://x.de/a", crawled_at=CRAWLED)
+    assert article.title == SHOWN  # og:title and <h1> against JSON-LD
+    assert article.headlines == {"shown": SHOWN, "declared": SEO, "social": SHOWN}
+    declared = _page(HEADLINES, f"<h1>{SEO}</h1>{PARAGRAPH}")
+    assert extract_article(declared, "https://x.de/a", crawled_at=CRAWLED).title == SEO
+    tie = extract_article(_page(HEADLINES), "https://x.de/a", crawled_at=CRAWLED)
+    assert tie.title == SHOWN  # one against one: the social headline
+    assert tie.headlines == {"shown": None, "declared": SEO, "social": SHOWN}
+
+
+def test_a_site_profile_names_its_headline_of_record() -> None:
+    page = _page(HEADLINES, f"<h1>{SHOWN}</h1>{PARAGRAPH}")
+    faz = "https://www.faz.net/aktuell/politik/beispiel-123.html"  # "social"
+    assert extract_article(page, faz, crawled_at=CRAWLED).title == SHOWN
+    abendblatt = "https://www.abendblatt.de/hamburg/article242367890/beispiel.html"  # "declared"
+    assert extract_article(page, abendblatt, crawled_at=CRAWLED).title == SEO
+
+
+def test_the_kicker_is_read_from_markup_or_from_a_glued_headline() -> None:
+    marked = '<h1><span class="headline-kicker">Kieler Woche</span> Das Programm steht</h1>'
+    article = extract_article(
+        _page(_ld(headline="Kieler Woche: Das Programm steht"), marked + PARAGRAPH),
+        "https://x.de/a",
+        crawled_at=CRAWLED,
     )
-    url = "https://www.faz.net/aktuell/politik/beispiel-123.html"
-    assert (
-        extract_article(_page(head), url, crawled_at=CRAWLED).title == "Die Überschrift der Zeitung"
+    assert article.kicker == "Kieler Woche"
+    assert article.headlines["shown"] == "Das Programm steht"
+    glued = _page(
+        _ld(headline="Neue Leipziger Schule: Judy Lybke, ein Leben"),
+        "<h1>Judy Lybke, ein Leben</h1>" + PARAGRAPH,
     )
-    elsewhere = extract_article(_page(head), "https://x.de/a", crawled_at=CRAWLED)
-    assert elsewhere.title == "SEO-Fassung der Überschrift"
+    assert extract_article(glued, "https://x.de/a", crawled_at=CRAWLED).kicker == (
+        "Neue Leipziger Schule"
+    )
 
 
 def test_a_broken_site_selector_is_ignored() -> None:

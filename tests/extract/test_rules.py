@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from newscrawler.extract import ExtractionRules, extract_page_with_rules
-from newscrawler.extract.rules import NO_RULES
+from newscrawler.sites.rules import NO_RULES
 
 CRAWLED = datetime(2024, 7, 1, 12, 0, tzinfo=timezone.utc)
 SENTENCE = "Die Gemeinde hat am Dienstag beschlossen, die Sporthalle im Herbst zu sanieren. "

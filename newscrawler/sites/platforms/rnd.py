@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from newscrawler.extract.rules import NO_RULES, ExtractionRules
 from newscrawler.sites.base import SiteProfile
+from newscrawler.sites.rules import NO_RULES, ExtractionRules
 
 ARTICLE_URL = r"/[^/?#]+-[A-Z0-9]{26}\.html$"
 

@@ -1,7 +1,8 @@
 """Per-site extraction rules: data, for the few places where general signals are not enough.
 
 A rule set belongs to a site profile (`newscrawler.sites`); `extract_article` looks it up by the
-page's host. Selectors are CSS.
+page's host. Selectors are CSS. This module imports nothing of the extractor: the extractor
+imports the site registry, never the other way round.
 """
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newscrawler.extract.html import compile_selector
+from lxml.cssselect import CSSSelector
+
+from newscrawler.items import HEADLINE_KINDS
 
 
 @dataclass(frozen=True)
@@ -18,6 +21,9 @@ class ExtractionRules:
 
     title: str | None = None
     """Element whose text is the headline (for a `<meta>`, its `content`)."""
+    headline: str | None = None
+    """Which of the page's headlines is the site's headline of record: "shown" (the `<h1>`),
+    "declared" (JSON-LD `headline`) or "social" (`og:title`); instead of the general vote."""
     authors: str | None = None
     """Elements whose texts are author names or a byline."""
     date_published: str | None = None
@@ -34,10 +40,16 @@ class ExtractionRules:
 
     def __post_init__(self) -> None:
         # A typo in a profile fails when the profile is loaded, not silently on every page.
+        if self.headline not in (None, *HEADLINE_KINDS):
+            raise ValueError(f"unknown headline kind in extraction rules: {self.headline!r}")
         singles = (self.title, self.authors, self.date_published, self.body)
         for selector in [s for s in singles if s] + [*self.remove, *self.paywall]:
-            if compile_selector(selector) is None:
-                raise ValueError(f"unreadable CSS selector in extraction rules: {selector!r}")
+            try:
+                CSSSelector(selector)
+            except Exception:  # cssselect raises several types (SelectorSyntaxError, ...)
+                raise ValueError(
+                    f"unreadable CSS selector in extraction rules: {selector!r}"
+                ) from None
         for pattern in self.boilerplate:
             try:
                 re.compile(pattern, re.IGNORECASE)
@@ -46,7 +58,3 @@ class ExtractionRules:
 
 
 NO_RULES = ExtractionRules()
-
-OG_TITLE = 'meta[property="og:title"]'
-"""`title` selector for sites whose headline of record is the OpenGraph title: their JSON-LD
-`headline` is an SEO variant that differs from it."""
