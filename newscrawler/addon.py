@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from newscrawler import __version__
+from newscrawler.options import check_settings
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -23,11 +24,14 @@ class NewscrawlerAddon:
 
     - The honest User-Agent from `NEWSCRAWLER_CONTACT_URL`, so that
       `-s NEWSCRAWLER_CONTACT_URL=...` reaches the header (an explicit `-s USER_AGENT=...` wins).
+    - A misspelt `NEWSCRAWLER_*` setting stops the crawl (`newscrawler.options`).
     - The default output file, only when no feed is configured: Scrapy writes a FEEDS entry
       from settings.py *in addition to* `-o`/`-O`, so the default cannot live there.
     """
 
     def update_settings(self, settings: Settings) -> None:
+        # (`scrapy crawl` checks before the spider exists; this is for other ways to crawl)
+        check_settings(settings)
         summary_path = settings.get("NEWSCRAWLER_SUMMARY_PATH")
         if summary_path:
             try:

@@ -64,8 +64,8 @@ def test_page_failures_are_no_run_failure(shz_server: ReplicaServer, tmp_path: P
 @pytest.mark.parametrize(
     ("args", "settings", "message"),
     [
-        ({"incremental": "perhaps"}, {}, "incremental must be 1 or 0"),
-        ({"days": "-3"}, {}, "days must be positive"),
+        ({"incremental": "perhaps"}, {}, "argument 'incremental' expects 1 or 0"),
+        ({"days": "-3"}, {}, "argument 'days' expects a number above 0"),
         ({}, {"NEWSCRAWLER_STATE_URL": "mongodb://127.0.0.1:1/news"}, "unknown state backend"),
     ],
 )

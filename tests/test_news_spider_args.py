@@ -8,29 +8,26 @@ import pytest
 
 from newscrawler.dates import BERLIN
 from newscrawler.items import NewsArticle
-from newscrawler.spiders.news import (
-    GenericNewsSpider,
-    parse_depth,
-    parse_http_url,
-    parse_site,
-    site_profile_for,
-)
+from newscrawler.options import OptionError
+from newscrawler.spiders.news import GenericNewsSpider, site_profile_for
 
 
-def test_parse_site_accepts_hosts_and_urls() -> None:
-    assert parse_site("www.example.de") == "https://www.example.de/"
-    assert parse_site(" http://127.0.0.1:8080/any/path ") == "http://127.0.0.1:8080/"
-    with pytest.raises(ValueError):
-        parse_site("ftp://example.de")
+def test_site_accepts_hosts_and_urls() -> None:
+    assert GenericNewsSpider(site="www.example.de").home_page == "https://www.example.de/"
+    spider = GenericNewsSpider(site=" http://127.0.0.1:8080/any/path ")
+    assert spider.home_page == "http://127.0.0.1:8080/"
+    with pytest.raises(OptionError, match="argument 'site' expects a host name"):
+        GenericNewsSpider(site="ftp://example.de")
 
 
-def test_parse_http_url_and_depth() -> None:
-    assert parse_http_url("feed", "https://x.de/rss") == "https://x.de/rss"
-    with pytest.raises(ValueError, match="feed must be an http"):
-        parse_http_url("feed", "x.de/rss")
-    assert parse_depth(None) is None and parse_depth("3") == 3
-    with pytest.raises(ValueError):
-        parse_depth("0")
+def test_url_arguments_and_depth() -> None:
+    spider = GenericNewsSpider(feed="https://x.de/rss", depth="3")
+    assert spider.feed_url == "https://x.de/rss" and spider.depth_arg == 3
+    assert GenericNewsSpider(feed="https://x.de/rss").depth_arg is None
+    with pytest.raises(OptionError, match="argument 'feed' expects an http"):
+        GenericNewsSpider(feed="x.de/rss")
+    with pytest.raises(OptionError, match="argument 'depth' expects a whole number of 1 or more"):
+        GenericNewsSpider(feed="https://x.de/rss", depth="0")
 
 
 def test_unknown_site_is_named_after_its_host() -> None:

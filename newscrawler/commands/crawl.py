@@ -18,6 +18,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
 
 from newscrawler.extensions.outcome import ExitStatus, exit_status
+from newscrawler.options import OptionError, check_settings
 from newscrawler.state import RunLocked, StateError
 
 if TYPE_CHECKING:
@@ -87,6 +88,12 @@ class Command(ScrapyCrawlCommand):
         if len(args) != 1:
             raise UsageError("give exactly one spider name" if args else "")
         assert self.crawler_process is not None
+        assert self.settings is not None
+        try:
+            check_settings(self.settings)  # a misspelt -s NEWSCRAWLER_… stops the run here
+        except OptionError as error:
+            self._not_started(ExitStatus.NOT_STARTED, str(error))
+            return
         try:
             crawler = self._create_crawler(args[0])
         except KeyError as error:  # the spider loader's "Spider not found"
@@ -106,7 +113,7 @@ class Command(ScrapyCrawlCommand):
                 return
             self._not_started(
                 ExitStatus.NOT_STARTED,
-                f"{type(failure).__name__}: {failure}" if failure else "see the errors above",
+                _start_failure_text(failure),
                 # an invalid argument or state needs no traceback; anything else is a bug
                 failure if failure and not isinstance(failure, EXPECTED_START_ERRORS) else None,
             )
@@ -118,6 +125,16 @@ class Command(ScrapyCrawlCommand):
     ) -> None:
         logger.error("Crawl not started: %s (exit status %d)", reason, status, exc_info=error)
         self.exitcode = int(status)
+
+
+def _start_failure_text(failure: BaseException | None) -> str:
+    """Why the crawl did not start: a bad option in the words of its check, else the
+    exception's type and message."""
+    if failure is None:
+        return "see the errors above"
+    if isinstance(failure, OptionError):
+        return str(failure)
+    return f"{type(failure).__name__}: {failure}"
 
 
 def _final_stats(crawler: Crawler) -> dict[str, Any]:

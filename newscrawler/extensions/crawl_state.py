@@ -27,6 +27,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler.dates import to_datetime, utc_iso
+from newscrawler.options import CRAWL_ARGUMENTS
 from newscrawler.publish.journal import PublicationJournal, use_journal
 from newscrawler.publish.layout import run_lock_path, state_url, warn_about_unrecorded_feeds
 from newscrawler.state import (
@@ -49,21 +50,6 @@ run_ending = object()
 """Signal sent when a run is over (its feeds stored) and before the state forgets which files
 it published: the moment to report them (`newscrawler.extensions.summary`)."""
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
-def parse_switch(value: Any, name: str = "incremental") -> bool:
-    """A spider argument such as `-a incremental=0`: 1/0, true/false, yes/no, on/off."""
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise ValueError(f"{name} must be 1 or 0 (true/false, yes/no, on/off), got {value!r}")
-
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
@@ -77,7 +63,10 @@ class CrawlState:
         assert spider is not None, "the spider is created before the extensions"
         self.crawler = crawler
         self.stats = crawler.stats
-        self.incremental = parse_switch(getattr(spider, "incremental", True))
+        # (a spider that does not declare its arguments has the text of `-a incremental=`)
+        self.incremental: bool = CRAWL_ARGUMENTS.value(
+            "incremental", getattr(spider, "incremental", True)
+        )
         url = state_url(crawler.settings, spider.name)
         self.url = public_url(url)
         """The state's URL for logs and the summary (without a password)."""

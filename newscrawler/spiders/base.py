@@ -34,6 +34,14 @@ from newscrawler.discovery import (
     sitemaps_from_robots,
 )
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
+from newscrawler.options import (
+    CRAWL_ARGUMENTS,
+    ORIGIN,
+    POSITIVE_NUMBER,
+    DeclaredArguments,
+    Option,
+    Options,
+)
 from newscrawler.page_checks import count_tags, looks_binary, media_type
 from newscrawler.request_meta import DISCOVERY_META_KEY, LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.urls import host_of, replace_origin, strip_tracking
@@ -79,51 +87,40 @@ def failure_reason(failure: Failure) -> str | None:
     return type(error).__name__
 
 
-def parse_days(value: str | float | None) -> float | None:
-    """`-a days=N`: a positive number of days, or None for no limit."""
-    if value is None or value == "":
-        return None
-    days = float(value)
-    if days <= 0:
-        raise ValueError(f"days must be positive, got {value!r}")
-    return days
+class NewsSpider(DeclaredArguments, scrapy.Spider):
+    """Base of all newscrawler spiders. Subclasses set `profile` (or choose one in
+    `choose_site_profile`) and declare arguments of their own in `arguments`."""
 
-
-def parse_origin(value: str | None) -> str | None:
-    """`-a base_url=ORIGIN`: scheme and host (and port) of a mirror or local replica."""
-    if not value:
-        return None
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError(f"base_url must look like http://host[:port], got {value!r}")
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-class NewsSpider(scrapy.Spider):
-    """Base of all newscrawler spiders. Subclasses set `profile` (or build one in __init__)."""
+    arguments = CRAWL_ARGUMENTS + Options(
+        Option("days", POSITIVE_NUMBER, "keep only articles published in the last N days"),
+        Option(
+            "base_url",
+            ORIGIN,
+            "fetch every URL of the site from another origin (a mirror, a local replica)",
+        ),
+    )
+    days: float | None
+    base_url: str | None
+    incremental: bool
 
     profile: ClassVar[SiteProfile]
     site_profile: SiteProfile
     workers: ExtractionWorkers
     extract_max_tags: int = DEFAULT_EXTRACT_MAX_TAGS
 
-    def __init__(
-        self,
-        *args: Any,
-        days: str | float | None = None,
-        base_url: str | None = None,
-        **kwargs: Any,
-    ):
-        super().__init__(*args, **kwargs)
-        self.days = parse_days(days)
-        self.base_url = parse_origin(base_url)
-        if not hasattr(self, "site_profile"):
-            self.site_profile = self.profile
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)  # the declared arguments become attributes
+        self.site_profile = self.choose_site_profile()
         self.cutoff = datetime.now(timezone.utc) - timedelta(days=self.days) if self.days else None
         hosts = list(self.site_profile.hosts)
         if self.base_url:
             hosts.append(host_of(self.base_url))
         self.allowed_domains = hosts
+
+    def choose_site_profile(self) -> SiteProfile:
+        """The profile of the site to crawl (a site spider's own; the news spider's depends on
+        its arguments)."""
+        return self.profile
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:

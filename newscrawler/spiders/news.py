@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 from scrapy.http import Response, TextResponse
 
 from newscrawler.discovery import ArticleLead, is_listing_url, looks_like_article_url, page_links
+from newscrawler.options import HTTP_URL, POSITIVE_COUNT, SITE, Option, OptionError, Options
 from newscrawler.sites import SiteProfile, profile_for_url
 from newscrawler.spiders.base import NewsSpider
 from newscrawler.urls import host_of
@@ -35,33 +36,6 @@ DEPTH_META_KEY = "newscrawler_depth"
 """Request meta key: link hops from the `-a start=` page (the start page is 0)."""
 
 DEFAULT_FOLLOW_DEPTH = 1
-
-
-def parse_http_url(name: str, value: str) -> str:
-    """A `-a name=URL` argument: an absolute http(s) URL."""
-    url = value.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError(f"{name} must be an http(s) URL, got {value!r}")
-    return url
-
-
-def parse_site(value: str) -> str:
-    """`-a site=`: the home page URL for a host name (https) or a URL."""
-    text = value.strip()
-    url = parse_http_url("site", text if "://" in text else f"https://{text}")
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/"
-
-
-def parse_depth(value: str | int | None) -> int | None:
-    """`-a depth=N`: link hops from the start page, at least 1; None when not given."""
-    if value is None or value == "":
-        return None
-    depth = int(value)
-    if depth < 1:
-        raise ValueError(f"depth must be 1 or more, got {value!r}")
-    return depth
 
 
 def site_profile_for(url: str) -> SiteProfile:
@@ -83,47 +57,51 @@ class GenericNewsSpider(NewsSpider):
     name = "news"
     follow_depth: int = DEFAULT_FOLLOW_DEPTH
 
-    def __init__(
-        self,
-        *args: Any,
-        site: str | None = None,
-        url: str | None = None,
-        start: str | None = None,
-        sitemap: str | None = None,
-        feed: str | None = None,
-        depth: str | int | None = None,
-        **kwargs: Any,
-    ):
-        self.home_page = parse_site(site) if site else None
-        self.article_page = parse_http_url("url", url) if url else None
-        self.start_page = parse_http_url("start", start) if start else None
-        self.sitemap_url = parse_http_url("sitemap", sitemap) if sitemap else None
-        self.feed_url = parse_http_url("feed", feed) if feed else None
-        given = [
-            u for u in (self.article_page, self.start_page, self.sitemap_url, self.feed_url) if u
-        ]
-        if not given and not self.home_page:
-            raise ValueError(
-                "scrapy crawl news needs one of -a sitemap=URL, -a feed=URL, -a url=URL, "
-                "-a start=URL or -a site=HOST"
-            )
-        self.site_profile = site_profile_for(self.home_page or given[0])
-        if self.home_page is None and not all(self.site_profile.serves(host_of(u)) for u in given):
-            raise ValueError(
-                "the URLs given are on different sites: add -a site=HOST to say whose "
-                "articles to take"
-            )
-        self.depth_argument = parse_depth(depth)
+    arguments = NewsSpider.arguments + Options(
+        Option("sitemap", HTTP_URL, "a sitemap or sitemap index", attribute="sitemap_url"),
+        Option("feed", HTTP_URL, "an RSS or Atom feed", attribute="feed_url"),
+        Option("url", HTTP_URL, "one article", attribute="article_page"),
+        Option("start", HTTP_URL, "a home or section page to follow", attribute="start_page"),
+        Option("depth", POSITIVE_COUNT, "link hops from the start page", attribute="depth_arg"),
+        Option(
+            "site", SITE, "the site (alone: its sitemaps, feeds, home page)", attribute="home_page"
+        ),
+    )
+    home_page: str | None
+    article_page: str | None
+    start_page: str | None
+    sitemap_url: str | None
+    feed_url: str | None
+    depth_arg: int | None
+
+    def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         # The run is the site's: its output folder, state, run lock and frontier are those of
         # `scrapy crawl <profile>` (or of the host, for a site without a profile), so crawls of
         # two sites never block each other and two ways into one site share one memory.
         self.name = self.site_profile.name
 
+    def choose_site_profile(self) -> SiteProfile:
+        given = [
+            u for u in (self.article_page, self.start_page, self.sitemap_url, self.feed_url) if u
+        ]
+        if not given and not self.home_page:
+            raise OptionError(
+                "scrapy crawl news needs one of -a sitemap=URL, -a feed=URL, -a url=URL, "
+                "-a start=URL or -a site=HOST"
+            )
+        profile = site_profile_for(self.home_page or given[0])
+        if self.home_page is None and not all(profile.serves(host_of(u)) for u in given):
+            raise OptionError(
+                "the URLs given are on different sites: add -a site=HOST to say whose "
+                "articles to take"
+            )
+        return profile
+
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
-        spider.follow_depth = spider.depth_argument or crawler.settings.getint(
+        spider.follow_depth = spider.depth_arg or crawler.settings.getint(
             "NEWSCRAWLER_FOLLOW_DEPTH", DEFAULT_FOLLOW_DEPTH
         )
         return spider
