@@ -87,7 +87,7 @@ def test_unknown_spider_and_unusable_state(tmp_path: Path) -> None:
     state = f"sqlite://{blocker}/shz.sqlite"
     unusable = run_cron("shz", tmp_path, settings={"NEWSCRAWLER_STATE_URL": state})
     assert unusable.returncode == ExitStatus.NOT_STARTED
-    assert "cannot create the lock file" in unusable.log
+    assert f"{blocker} is not a folder" in unusable.log
 
 
 def test_bad_budget_is_a_usage_error(tmp_path: Path) -> None:

@@ -29,7 +29,14 @@ from scrapy.utils.defer import deferred_from_coro
 from newscrawler.dates import to_datetime, utc_iso
 from newscrawler.options import CRAWL_ARGUMENTS
 from newscrawler.publish.journal import PublicationJournal, use_journal
-from newscrawler.publish.layout import run_lock_path, state_url, warn_about_unrecorded_feeds
+from newscrawler.publish.layout import (
+    check_state_location,
+    earlier_output,
+    last_summary,
+    run_lock_path,
+    state_url,
+    warn_about_unrecorded_feeds,
+)
 from newscrawler.state import (
     StateError,
     StateLost,
@@ -42,6 +49,7 @@ from newscrawler.state import (
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from typing_extensions import Self
 
 logger = logging.getLogger(__name__)
@@ -67,16 +75,26 @@ class CrawlState:
         self.incremental: bool = CRAWL_ARGUMENTS.value(
             "incremental", getattr(spider, "incremental", True)
         )
+        check_state_location(crawler.settings)
         url = state_url(crawler.settings, spider.name)
         self.url = public_url(url)
         """The state's URL for logs and the summary (without a password)."""
         self.lock = acquire_run_lock(run_lock_path(url, crawler.settings, spider.name))
-        self.store: StateStore = open_state(url)
+        self.store: StateStore = self._open(url, crawler.settings)
         self.store.on_lost(self.state_lost)
         self.spider_open = False
         self._stopping: Any = None
         self.owner = new_owner_id()
-        self.started_at = self._start_in_a_new_second(self.store.last_run_started())
+        last_run_started = self.store.last_run_started()
+        self.state_is_new = last_run_started is None
+        """No run has used this state before."""
+        self.state_warning = (
+            self._warn_if_output_exists(crawler.settings, spider.name)
+            if self.state_is_new
+            else None
+        )
+        """Why a new state is suspicious here (for the summary), or None."""
+        self.started_at = self._start_in_a_new_second(last_run_started)
         self.store.begin_run(self.owner, utc_iso(self.started_at))
         self.journal = self._open_journal(crawler)
         logger.info(
@@ -110,6 +128,47 @@ class CrawlState:
         if self.incremental:
             warn_about_unrecorded_feeds(crawler.settings.getdict("FEEDS"))
         return journal
+
+    def _open(self, url: str, settings: BaseSettings) -> StateStore:
+        """The state store; a failure to open it is told with the URL as the user gave it
+        (without the `?spider=` this run adds to a shared state's URL)."""
+        try:
+            return open_state(url)
+        except StateError as error:
+            settings_named = ("NEWSCRAWLER_STATE_URL", "NEWSCRAWLER_FRONTIER_URL")
+            given = next((settings[name] for name in settings_named if settings.get(name)), None)
+            if not given or self.url == public_url(str(given)):
+                raise
+            raise StateError(str(error).replace(self.url, public_url(str(given)))) from error
+
+    def _warn_if_output_exists(self, settings: BaseSettings, spider: str) -> str | None:
+        """A new state where earlier runs of the spider left output or a summary: the state
+        moved (a mistyped NEWSCRAWLER_STATE_URL, another output folder) or was deleted, and
+        every article found now is emitted again. Said loudly (a WARNING, and the summary)
+        unless the run is not incremental anyway; the message, or None."""
+        last = last_summary(settings, spider)
+        files = earlier_output(settings, spider)
+        evidence = files[-1] if files else (last[0] if last else None)
+        if evidence is None:
+            logger.info("New state %s: the first run of %s with it", self.url, spider)
+            return None
+        if last is not None and last[1].get("state") not in (None, self.url):
+            message = (
+                f"State location changed: the last run of {spider} ({last[0]}) used the state"
+                f" {last[1]['state']}, this run the new state {self.url}: every article it"
+                " finds counts as new and is emitted again"
+            )
+        else:
+            message = (
+                f"New state {self.url}, but {evidence.parent} already holds output of"
+                f" {spider} ({len(files)} files): every article this run finds counts as new"
+                " and is emitted again (was the state deleted or moved?)"
+            )
+        if not self.incremental:
+            logger.info("%s; not incremental, so it does not matter", message)
+            return None
+        logger.warning(message)
+        return message
 
     @staticmethod
     def _start_in_a_new_second(previous: str | None) -> datetime:

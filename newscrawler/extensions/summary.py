@@ -71,6 +71,8 @@ def run_summary(
         "exit_status_name": status.name.lower(),
         "incremental": state.incremental if state is not None else False,
         "state": state.url if state is not None else None,
+        "state_created": state.state_is_new if state is not None else None,
+        "state_warning": state.state_warning if state is not None else None,
         "files": list(journal.published) if journal is not None else [],
         "recovered_files": list(journal.recovered) if journal is not None else [],
         "counts": run_counts(stats, items, journal.committed if journal else Counter()),

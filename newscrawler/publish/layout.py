@@ -13,7 +13,10 @@
 
 from __future__ import annotations
 
+import glob
+import json
 import logging
+import re
 from datetime import datetime, timezone
 from pathlib import Path, PureWindowsPath
 from typing import TYPE_CHECKING, Any
@@ -22,8 +25,9 @@ from urllib.parse import urlsplit
 from scrapy.extensions.feedexport import apply_uri_params
 from w3lib.url import file_uri_to_path
 
+from newscrawler.options import OptionError
 from newscrawler.publish.journal import run_journal
-from newscrawler.state import spider_scoped
+from newscrawler.state import BACKENDS, StateError, public_url, spider_scoped
 from newscrawler.state.sqlite import sqlite_path
 
 if TYPE_CHECKING:
@@ -144,3 +148,71 @@ def run_lock_path(url: str, settings: BaseSettings, spider_name: str) -> Path:
         db = sqlite_path(url)
         return db.with_name(db.name + ".lock")
     return output_root(settings) / STATE_DIR / f"{spider_name}.lock"
+
+
+def check_state_location(settings: BaseSettings) -> None:
+    """`OptionError` for a `NEWSCRAWLER_STATE_URL` that would quietly start an empty state (so
+    that the run emits every article again): an unknown backend, a relative SQLite path, a
+    SQLite file in a folder that does not exist. The message repeats what was given (its
+    password masked). The default location, `<output>/.state/`, is created when missing."""
+    given = str(settings.get("NEWSCRAWLER_STATE_URL") or "").strip()
+    if not given:
+        return
+    shown = public_url(given)
+    scheme = urlsplit(given).scheme
+    if scheme not in BACKENDS:
+        known = ", ".join(f"{name}://" for name in BACKENDS)
+        raise OptionError(
+            f"NEWSCRAWLER_STATE_URL {shown!r} names an unknown state backend (known: {known})"
+        )
+    if scheme != "sqlite":
+        return
+    try:
+        path = sqlite_path(given)
+    except StateError as error:
+        raise OptionError(f"NEWSCRAWLER_STATE_URL {shown!r}: {error}") from None
+    if not path.parent.is_dir():
+        problem = "is not a folder" if path.parent.exists() else "does not exist"
+        raise OptionError(
+            f"NEWSCRAWLER_STATE_URL {shown!r}: {path.parent} {problem} (a state in a new"
+            " place would emit every article again: create the folder first, or correct the"
+            " path)"
+        )
+
+
+# --- What earlier runs left here ----------------------------------------------------------------
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*[a-z]")
+
+
+def output_pattern(settings: BaseSettings, spider: str) -> str | None:
+    """A glob pattern of the spider's output files (those of the first local feed, every run
+    and batch), or None without a local feed."""
+    for uri in settings.getdict("FEEDS"):
+        path = local_feed_path(uri)
+        if path is not None:
+            named = _PLACEHOLDER.sub(lambda m: spider if m.group(1) == "name" else "*", path)
+            return str(Path(named).absolute())
+    return None
+
+
+def earlier_output(settings: BaseSettings, spider: str) -> list[Path]:
+    """The published output files of earlier runs of the spider (hidden ones excluded)."""
+    pattern = output_pattern(settings, spider)
+    if pattern is None:
+        return []
+    found = (Path(name) for name in glob.glob(pattern))
+    return sorted(path for path in found if path.is_file() and not path.name.startswith("."))
+
+
+def last_summary(settings: BaseSettings, spider: str) -> tuple[Path, dict[str, Any]] | None:
+    """The newest summary an earlier run of the spider left where this run writes its own."""
+    pattern = str(summary_path(settings, spider, "*"))
+    for name in sorted(glob.glob(pattern), reverse=True):  # stamps sort by time
+        try:
+            summary = json.loads(Path(name).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(summary, dict) and summary.get("spider") == spider:
+            return Path(name), summary
+    return None

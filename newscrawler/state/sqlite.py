@@ -85,13 +85,19 @@ def _as_state_error(method: _F) -> _F:
 
 
 def sqlite_path(url: str) -> Path:
-    """`sqlite:///abs/path.sqlite` (or `sqlite://relative/path`) to a file path."""
+    """`sqlite:///abs/path.sqlite` to a file path. A relative path (`sqlite://x.sqlite`, two
+    slashes) is refused: it would be a new state in whatever folder the run starts in."""
     if not url.startswith("sqlite://"):
         raise StateError(f"not a sqlite state URL: {url!r}")
     path = url[len("sqlite://") :]
     if not path or path.endswith("/"):
         raise StateError(f"state URL names no file: {url!r}")
-    return Path(path).absolute()
+    if not Path(path).is_absolute():
+        raise StateError(
+            "a SQLite state needs an absolute path after three slashes, as in"
+            f" sqlite://{Path(path).absolute()}"
+        )
+    return Path(path)
 
 
 class SqliteState(StateStore):
