@@ -35,13 +35,17 @@ DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
-# A page that still fails after its retries costs that page only: a warning, not an error.
-RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+# A page that still fails after its retries costs that page only: one WARNING line, the
+# spider's (with the reason); Scrapy's own "Gave up retrying" line is INFO.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 NEWSCRAWLER_RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled each time
 NEWSCRAWLER_RETRY_BACKOFF_MAX = 120.0
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "newscrawler.middlewares.retry.BackoffRetryMiddleware": 550,
+    # A host that cannot be reached (no DNS, refused, TLS) is given up once one request's
+    # retries are spent; it also makes robots.txt failures one WARNING line.
+    "newscrawler.middlewares.network.UnreachableHostMiddleware": 540,
 }
 
 # --- Generic spider `news`, non-HTML and hostile pages --------------------------------------

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import socket
-import time
+import threading
 from pathlib import Path
 
 import pytest
 
-from newscrawler.demo.server import ReplicaServer, Reply
+from newscrawler.demo.server import ReplicaServer, Reply, file_reply
 from newscrawler.extensions.outcome import ExitStatus
 from tests.support.cron import crawl_command, feeds_setting, run_cron, start_crawl
+from tests.support.scale import wait_until
 from tests.support.spiders import BROKEN_PAGE
 
 pytestmark = pytest.mark.slow
@@ -106,25 +107,34 @@ def test_run_budget_stops_gracefully(shz_site: Path, tmp_path: Path) -> None:
 
 
 def test_overlapping_runs(shz_site: Path, tmp_path: Path) -> None:
-    with ReplicaServer(shz_site, delay=0.4) as slow:
+    """The second run is refused while the first holds the lock. The first is held on its feed
+    until the second has ended (conditions, not timing: a loaded machine changes nothing)."""
+    second_done = threading.Event()
+
+    def held_feed(path: str) -> Reply:
+        second_done.wait(timeout=90)
+        return file_reply(shz_site, "/rss")
+
+    with ReplicaServer(shz_site, routes={"/rss": held_feed}) as site:
         command = crawl_command(
             "shz",
-            args={"base_url": slow.url},
+            args={"base_url": site.url},
             settings={"FEEDS": feeds_setting(tmp_path)},
         )
         first = start_crawl(command, tmp_path / "first.log")
         lock = tmp_path / ".state" / "shz.sqlite.lock"
-        deadline = time.monotonic() + 30
-        while not (lock.exists() and lock.read_text()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        started = time.monotonic()
-        second = run_cron("shz", tmp_path, args={"base_url": slow.url})
-        refused_after = time.monotonic() - started
-        assert first.wait(timeout=60) == ExitStatus.OK
+        try:
+            wait_until(lambda: "/rss" in site.requests, 60, "the first run to ask for the feed")
+            second = run_cron("shz", tmp_path, args={"base_url": site.url})
+            # Refused without waiting for the lock: the first run cannot end before this.
+            assert first.poll() is None
+        finally:
+            second_done.set()
+        assert first.wait(timeout=90) == ExitStatus.OK
     assert second.returncode == ExitStatus.LOCKED, second.log[-3000:]
     assert f"spider 'shz' is running: another run holds the lock {lock}" in second.log
     assert f"pid {first.pid}" in second.log
-    assert refused_after < 10  # at once: no waiting for the lock, no crawling
     assert second.summary is None
+    assert site.requests.count("/rss") == 1  # the second run fetched nothing
     first_log = (tmp_path / "first.log").read_text()
     assert "Stored jsonlines feed (5 items)" in first_log

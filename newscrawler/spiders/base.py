@@ -34,6 +34,7 @@ from newscrawler.discovery import (
     sitemaps_from_robots,
 )
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
+from newscrawler.middlewares.network import network_failure
 from newscrawler.options import (
     CRAWL_ARGUMENTS,
     ORIGIN,
@@ -84,7 +85,15 @@ def failure_reason(failure: Failure) -> str | None:
         if request is not None and request.meta.get("redirect_ttl") == 0:
             return "too_many_redirects"  # RedirectMiddleware: REDIRECT_MAX_TIMES reached
         return None
-    return type(error).__name__
+    network = network_failure(error) if error is not None else None
+    return network[0] if network is not None else type(error).__name__
+
+
+def failure_text(failure: Failure, reason: str) -> str:
+    """The reason of a failure for a log line, with the network's own words where it has them
+    (`dns_lookup_failed: DNS lookup failed: no results for hostname lookup: www.shz.de.`)."""
+    network = network_failure(failure.value) if failure.value is not None else None
+    return f"{reason}: {network[1]}" if network is not None else reason
 
 
 class NewsSpider(DeclaredArguments, scrapy.Spider):
@@ -422,12 +431,13 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             logger.debug("Not fetched (%s): %s", failure.value, url)
             self._stat("articles_not_fetched")
             return
-        logger.warning("Article failed (%s): %s", reason, url)
+        logger.warning("Article failed (%s): %s", failure_text(failure, reason), url)
         self._stat(f"articles_failed/{reason}")
 
     def on_discovery_error(self, failure: Failure) -> None:
         reason = failure_reason(failure)
-        detail = reason or f"not fetched: {failure.value}"  # e.g. forbidden by robots.txt
+        # (no reason: dropped on purpose, e.g. forbidden by robots.txt)
+        detail = failure_text(failure, reason) if reason else f"not fetched: {failure.value}"
         logger.warning("Start point or listing failed (%s): %s", detail, self._failed_url(failure))
         self._stat(f"discovery_failed/{reason or 'not_fetched'}")
 
