@@ -1,6 +1,6 @@
 """`python -m newscrawler ...`: small tools around the crawler.
 
-python -m newscrawler extract [--url URL] [--explain] FILE|-   one page -> one JSON line
+python -m newscrawler extract --url URL [--explain] FILE|-   one page -> one JSON line
 python -m newscrawler schema                       the item's JSON Schema
 """
 
@@ -11,7 +11,7 @@ import gzip
 import json
 import sys
 from dataclasses import asdict
-from pathlib import Path
+from urllib.parse import urlsplit
 
 from newscrawler.schema import article_json_schema_text
 
@@ -21,25 +21,41 @@ def _read_page(path: str) -> bytes:
     return gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data
 
 
-def _cmd_extract(args: argparse.Namespace) -> int:
-    from newscrawler.extract import extract_page  # noqa: PLC0415 (heavy import)
+def _page_url(given: str | None) -> str:
+    """`--url`: the page's http(s) address; `ValueError` with what to give instead."""
+    if not given:
+        raise ValueError(
+            "extract needs --url URL, the page's address (http or https): it names the site"
+            " (the item's `site`), resolves relative links and chooses the site's rules"
+        )
+    parts = urlsplit(given.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"--url {given!r} is not an http(s) URL with a host, such as"
+            " https://www.shz.de/lokales/kiel/artikel/ein-artikel-41251577"
+        )
+    return given.strip()
 
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from newscrawler.explain import explanation  # noqa: PLC0415 (heavy imports)
+    from newscrawler.extract import extract_page  # noqa: PLC0415
+
+    try:
+        url = _page_url(args.url)
+    except ValueError as error:
+        print(f"python -m newscrawler extract: {error}", file=sys.stderr)
+        return 2
     try:
         html = _read_page(args.file)
     except OSError as exc:
         print(f"cannot read {args.file}: {exc}", file=sys.stderr)
         return 2
-    url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "about:blank")
     page = extract_page(html, url)
     print(json.dumps(asdict(page.article), ensure_ascii=False))
     if args.explain:
-        print(f"page type: {page.page_type} (is_article={page.is_article})", file=sys.stderr)
-        print(f"signals: {', '.join(page.article_signals) or '-'}", file=sys.stderr)
-        for name, layer in page.field_sources:
-            print(f"  {name:<15} from {layer}", file=sys.stderr)
-        for reason, text in page.dropped_blocks:
-            shown = text if len(text) <= 70 else text[:67] + "..."
-            print(f"  dropped ({reason}): {shown}", file=sys.stderr)
+        for line in explanation(html, page):
+            print(line, file=sys.stderr)
     return 0
 
 
@@ -57,12 +73,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser("extract", help="extract one article page to a JSON line")
     extract.add_argument("file", help="HTML file (may be gzipped), or - for stdin")
-    extract.add_argument("--url", help="the page's URL (for relative links and site rules)")
+    extract.add_argument(
+        "--url",
+        help="the page's http(s) URL (required: the item's site, relative links, site rules)",
+    )
     extract.add_argument(
         "--explain",
         action="store_true",
-        help="also print the page type, the source of each field and the text blocks the "
-        "cleanup removed (to stderr)",
+        help="also print the page type, the source of each field, everything removed with the"
+        " reason and what trafilatura left out (to stderr)",
     )
     extract.set_defaults(run=_cmd_extract)
     schema = commands.add_parser("schema", help="print the JSON Schema of the exported item")
