@@ -35,7 +35,7 @@ def project(tmp_path: Path) -> Path:
     copy = tmp_path / "project"
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(PROJECT_ROOT / "newscrawler", copy / "newscrawler", ignore=ignore)
-    for name in ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "scrapy.cfg", "README.md", "LICENSE"):
         shutil.copy(PROJECT_ROOT / name, copy / name)
     settings = copy / "newscrawler" / "settings.py"
     text = settings.read_text(encoding="utf-8")

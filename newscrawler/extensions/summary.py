@@ -75,17 +75,26 @@ def run_summary(
         "state_warning": state.state_warning if state is not None else None,
         "files": list(journal.published) if journal is not None else [],
         "recovered_files": list(journal.recovered) if journal is not None else [],
-        "counts": run_counts(stats, items, journal.committed if journal else Counter()),
+        "counts": run_counts(
+            stats,
+            items,
+            journal.committed if journal else Counter(),
+            incremental=state.incremental if state is not None else False,
+        ),
         "coverage": coverage,
     }
 
 
-def run_counts(stats: dict[str, Any], items: int, committed: Counter[str]) -> dict[str, Any]:
-    """The summary's `counts`: articles emitted, committed, skipped, dropped and failed."""
+def run_counts(
+    stats: dict[str, Any], items: int, committed: Counter[str], *, incremental: bool
+) -> dict[str, Any]:
+    """The summary's `counts`: articles emitted, committed, skipped, dropped and failed.
+    `new` and `updated` (emitted articles recorded in the state) are null when the run is not
+    incremental: it tells neither, and 0 beside its `emitted` would read as a contradiction."""
     return {
         "emitted": items,
-        "new": committed.get("new", 0),
-        "updated": committed.get("updated", 0),
+        "new": committed.get("new", 0) if incremental else None,
+        "updated": committed.get("updated", 0) if incremental else None,
         "skipped_known": stats.get("incremental/leads_skipped_known", 0),
         "refetched_changed": stats.get("incremental/leads_refetched_changed", 0),
         "dropped": dropped_by_reason(stats),

@@ -82,7 +82,9 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
     def from_crawler(cls, crawler: Crawler) -> Self:
         state = crawler.get_extension(CrawlState)
         if state is None or not state.incremental:
-            raise NotConfigured("incremental crawling is off")
+            # (no message: Scrapy logs a message as a WARNING, and `-a incremental=0` is a
+            # choice; the state extension logs it at INFO)
+            raise NotConfigured
         return cls(crawler, state)
 
     def _stat(self, key: str, count: int = 1) -> None:
