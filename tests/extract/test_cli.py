@@ -11,6 +11,9 @@ from pathlib import Path
 import pytest
 
 from newscrawler.demo import SITES_DIR
+from newscrawler.explain import explanation
+from newscrawler.extract import extract_page_with_rules
+from newscrawler.sites.rules import ExtractionRules
 
 FIXTURE = Path(__file__).parent / "fixtures" / "graph_article.html"
 URL = "https://www.example-zeitung.de/lokales/nordfriesland/artikel/neue-faehre-fuer-amrum-12345678"
@@ -114,3 +117,18 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert b"cannot read" in result.stderr
     assert result.stdout == b""
+
+
+def test_explain_names_elements_a_site_rule_removed() -> None:
+    """Elements a site profile's `remove` rule takes away before trafilatura reads the page are
+    listed with their reason, like the rest (no replica's profile has such a rule yet)."""
+    path = "lokales/osnabrueck/artikel/fahrradstrasse-am-wall-freigegeben-radverkehr-hat-vorrang"
+    html = (SITES_DIR / "noz" / f"{path}-43012345.html").read_bytes()
+    url = f"https://www.noz.de/{path}-43012345"
+    page = extract_page_with_rules(html, url, ExtractionRules(remove=("footer.article-footer",)))
+    lines = list(explanation(html, page))
+    rule = [line for line in lines if line.startswith("  dropped (site rule): ")]
+    assert len(rule) == 1 and rule[0].startswith("  dropped (site rule): zur Startseite Disku")
+    assert not any(
+        "left out by trafilatura (not main text): zur Startseite" in line for line in lines
+    )
