@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urlsplit
 
+from newscrawler import settings as project_settings
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -267,9 +269,7 @@ SETTINGS_PREFIX = "NEWSCRAWLER_"
 def project_setting_names() -> set[str]:
     """The `NEWSCRAWLER_*` names `newscrawler/settings.py` defines: known even before they are
     declared in `SETTINGS` (a setting added there must never stop a run)."""
-    from newscrawler import settings  # noqa: PLC0415 (imports Scrapy's configuration helpers)
-
-    return {name for name in vars(settings) if name.startswith(SETTINGS_PREFIX)}
+    return {name for name in vars(project_settings) if name.startswith(SETTINGS_PREFIX)}
 
 
 def check_settings(settings: BaseSettings) -> None:
