@@ -19,9 +19,9 @@ pytestmark = pytest.mark.slow
     ("given", "message"),
     [
         (
-            "sqlite:///nonexistent/dir/x.sqlite",
-            "NEWSCRAWLER_STATE_URL 'sqlite:///nonexistent/dir/x.sqlite': /nonexistent/dir does"
-            " not exist",
+            "sqlite://{tmp}/nonexistent/dir/x.sqlite",
+            "NEWSCRAWLER_STATE_URL 'sqlite://{tmp}/nonexistent/dir/x.sqlite': {tmp}/nonexistent/dir"
+            " does not exist",
         ),
         (
             "sqlite://relative.sqlite",
@@ -37,17 +37,18 @@ pytestmark = pytest.mark.slow
 def test_a_wrong_location_is_refused_before_the_run(
     given: str, message: str, shz_server: ReplicaServer, tmp_path: Path
 ) -> None:
+    output = tmp_path / "output"
     run = run_cron(
         "shz",
-        tmp_path,
+        output,
         args={"base_url": shz_server.url},
-        settings={"NEWSCRAWLER_STATE_URL": given},
+        settings={"NEWSCRAWLER_STATE_URL": given.format(tmp=tmp_path)},
     )
     assert run.returncode == ExitStatus.NOT_STARTED, run.log[-3000:]
-    assert f"Crawl not started: {message}" in run.log
+    assert f"Crawl not started: {message.format(tmp=tmp_path)}" in run.log
     assert "?spider=" not in run.log  # what the user typed, not our internal form
     assert shz_server.requests == [] and run.summary is None
-    assert not Path("/nonexistent").exists()
+    assert not (tmp_path / "nonexistent").exists()  # no folder created
     assert not list(Path.cwd().glob("relative.sqlite*"))  # nothing in the current folder
 
 
