@@ -171,20 +171,28 @@ def test_sigkill_at_any_moment_loses_and_duplicates_nothing(
             },
         )
         run = functools.partial(run_killed, command, tmp_path, figures)
+
+        def more_work(first: int, count: int) -> None:
+            """Fresh articles, so that a kill lands in a run that still has articles to emit
+            however much the runs before it managed (a loaded machine lets a graceful stop
+            emit more)."""
+            for number in range(first, first + count):
+                path = write_article(site, number)
+                list_in_sitemap(site, path)
+                expected.add(path)
+
         assert run(kill="SIGKILL", after=0.3) == -signal.SIGKILL  # before any item
         assert run(crash_at="written") == -signal.SIGKILL
         # A graceful stop publishes and records what was emitted until then.
         assert run(kill="SIGTERM after_file", after=0.1) == ExitStatus.UNFINISHED
         assert run(crash_at="sealed") == -signal.SIGKILL
+        more_work(900, 3 * BATCH)  # at least two more files after the first
         assert run(kill="SIGKILL after_file", after=0.0) == -signal.SIGKILL
         assert run(crash_at="renamed") == -signal.SIGKILL
+        more_work(950, 3 * BATCH)
         assert run(kill="SIGKILL after_file", after=0.15) == -signal.SIGKILL
         for number, after in enumerate(random_kills()):
-            # fresh work for every round: the kill lands in a run that has articles to emit
-            for extra in range(6):
-                path = write_article(site, 1000 + 6 * number + extra)
-                list_in_sitemap(site, path)
-                expected.add(path)
+            more_work(1000 + 6 * number, 6)
             run(kill="SIGKILL", after=after)
         assert run() == ExitStatus.OK
         files = published_files(tmp_path)
