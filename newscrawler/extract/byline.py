@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from lxml.html import HtmlElement
 
+from newscrawler import dates
 from newscrawler.text import normalize_text
 
 # News agencies and the like: single-token bylines that are real authors.
@@ -40,12 +41,19 @@ _LEAD_IN = re.compile(
 _SEPARATORS = re.compile(r"\s+(?:und|and|&|sowie|u\.)\s+|\s*[,;|/•·]\s*|\s+-\s+")
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
-_DATE_TAIL = re.compile(
-    r"\s*(?:[|,·•-]\s*)?(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{1,2}\.\s+[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\s*Uhr|aktualisiert|veröffentlicht|stand:|"
-    r"lesezeit|\d+\s*min).*$",
-    re.IGNORECASE,
-)
+_READING_TIME = re.compile(r"lesezeit|\d+\s*min", re.IGNORECASE)
+_TAIL_SEPARATORS = " \t|,·•-"
+
+
+def _without_date_tail(text: str) -> str:
+    """A byline without what follows the names: the date, its label, the reading time."""
+    starts = [dates.date_or_label_start(text)]
+    reading = _READING_TIME.search(text)
+    starts.append(reading.start() if reading else None)
+    cut = min((start for start in starts if start is not None), default=len(text))
+    return text[:cut].rstrip(_TAIL_SEPARATORS)
+
+
 _NOT_A_NAME = re.compile(
     r"\b(?:uhr|minuten?|min\.?|lesezeit|artikel|startseite|teilen|kommentar(?:e|en)?|foto|"
     r"fotos|bild|bilder|mehr|profil|folgen|newsletter|anzeige|abonnieren|podcast|video|"
@@ -92,7 +100,7 @@ def split_names(text: str) -> list[str]:
     initials or credits in parentheses removed; "A und B", "A, B", "A & B" split."""
     text = _PARENTHESES.sub("", normalize_text(_EMAIL_OR_URL.sub(" ", text)))
     text = _LEAD_IN.sub("", text)
-    text = _DATE_TAIL.sub("", text)
+    text = _without_date_tail(text)
     parts = [p for p in (_clean_part(raw) for raw in _SEPARATORS.split(text)) if p]
     if len(parts) > 1:
         # After a comma a single word is a place or a role ("Von Anna Muster, Hamburg"),

@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from newscrawler import dates
 from newscrawler.extract import german
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block
 from newscrawler.extract.byline import name_line
@@ -190,7 +191,7 @@ def page_header(
             dropped[index] = "headline"
         elif context.kicker and squash(block.text) == squash(context.kicker):
             dropped[index] = "kicker"
-        elif context.german and german.DATE_LINE.match(block.text):
+        elif context.german and dates.date_line_label(block.text) is not None:
             dropped[index] = "dateline"
     return dropped
 
@@ -215,7 +216,7 @@ def _is_byline(block: Block, context: CleanupContext) -> bool:
         return False
     if _is_signature(text, context):
         return True
-    return bool(german.DATE_OR_TIME.search(text) or (context.german and german.VON.match(text)))
+    return dates.mentions_date_or_time(text) or bool(context.german and german.VON.match(text))
 
 
 def _is_signature(text: str, context: CleanupContext) -> bool:
