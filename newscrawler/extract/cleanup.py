@@ -11,7 +11,6 @@ read German words (`newscrawler.extract.german`) run only when `context.german` 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -19,7 +18,7 @@ from newscrawler import dates
 from newscrawler.extract import german
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block
 from newscrawler.extract.byline import name_line
-from newscrawler.extract.paywall import looks_scrambled
+from newscrawler.extract.paywall import LetterProfile, looks_scrambled
 
 _I = re.IGNORECASE
 _WORD = re.compile(r"\w+")
@@ -52,7 +51,7 @@ class CleanupContext:
     """The site profile's boilerplate patterns (`ExtractionRules.boilerplate`)."""
     german: bool = False
     """The page reads as German: the German passes run."""
-    scramble_reference: Counter[str] | None = None
+    scramble_reference: LetterProfile | None = None
     """Letter pairs of the page's readable text, on pages with paywall evidence only: blocks
     whose spelling is unlike it are scrambled (`paywall.looks_scrambled`)."""
     captions: Sequence[str] = ()

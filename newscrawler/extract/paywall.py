@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -67,7 +66,7 @@ class PaywallInfo:
     signals: list[str] = field(default_factory=list)
     unreadable: list[HtmlElement] = field(default_factory=list)
     """Elements whose text no reader can read without a subscription: never part of the body."""
-    reference: Counter[str] | None = None
+    reference: LetterProfile | None = None
     """Letter statistics of the page's readable text (set when the page shows paywall
     evidence): what `looks_scrambled` compares a block of the body with."""
 
@@ -101,29 +100,68 @@ _MIN_LETTERS = 60
 _MIN_REFERENCE_PAIRS = 400
 
 
+_NOT_LETTERS = re.compile(r"[\W\d_]+")
+
+
 def letter_pairs(text: str) -> Counter[str]:
     """Counts of adjacent letters, word boundaries included: the fingerprint of a language's
     spelling, whatever the language."""
-    pairs: Counter[str] = Counter()
-    for word in _WORD.findall(text.casefold()):
-        padded = f" {word} "
-        pairs.update(padded[i : i + 2] for i in range(len(padded) - 1))
+    # One pass in C: letters only, words separated by one space, pairs of adjacent characters;
+    # the pair of two spaces (between words) does not occur, so only real pairs are counted.
+    letters = f" {_NOT_LETTERS.sub(' ', text.casefold()).strip()} "
+    pairs = Counter(map(str.__add__, letters, letters[1:]))
+    pairs.pop("  ", None)
     return pairs
 
 
-def _cosine(a: Counter[str], b: Counter[str]) -> float:
-    dot = sum(count * b[pair] for pair, count in a.items() if pair in b)
-    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
-    return dot / norm if norm else 1.0
+@dataclass(frozen=True)
+class LetterProfile:
+    """The letter pairs of a text (a whole page), with what every comparison needs of them."""
+
+    pairs: Counter[str]
+    norm: int
+    """Sum of the squared counts."""
+    total: int
+
+    @classmethod
+    def of(cls, text: str) -> LetterProfile:
+        pairs = letter_pairs(text)
+        return cls(pairs, sum(v * v for v in pairs.values()), sum(pairs.values()))
+
+    def without(self, text: str) -> LetterProfile:
+        """The profile with `text` taken out (a part removed from the page)."""
+        pairs = self.pairs - letter_pairs(text)
+        return LetterProfile(pairs, sum(v * v for v in pairs.values()), sum(pairs.values()))
+
+    def similarity_to_rest(self, own: Counter[str]) -> float | None:
+        """Cosine similarity of `own` (a part of the page) with the rest of the page, from the
+        pairs of `own` alone (no copy of the page's counts; the part must not vouch for
+        itself). None when the rest is too small to tell."""
+        dot, rest_norm, rest_total = 0, self.norm, self.total
+        for pair, count in own.items():
+            total = self.pairs.get(pair, 0)
+            rest = max(total - count, 0)
+            dot += count * rest
+            rest_norm += rest * rest - total * total
+            rest_total -= total - rest
+        if rest_total < _MIN_REFERENCE_PAIRS:
+            return None
+        own_norm = sum(v * v for v in own.values())
+        return dot / math.sqrt(own_norm * rest_norm) if own_norm and rest_norm > 0 else 1.0
 
 
-def _is_latin(text: str) -> bool:
-    letters = [ch for ch in text if ch.isalpha()]
-    latin = sum(ch < "\u0250" or unicodedata.name(ch, "").startswith("LATIN") for ch in letters)
-    return latin >= 0.9 * len(letters)
+_LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
+_LETTER = re.compile(r"[^\W\d_]")
 
 
-def looks_scrambled(text: str, reference: Counter[str]) -> bool:
+def _latin_letters(text: str) -> int | None:
+    """The number of letters of a text in Latin script (90 % of its letters Latin), else None."""
+    letters = len(_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    return letters if latin >= 0.9 * letters else None
+
+
+def looks_scrambled(text: str, reference: LetterProfile) -> bool:
     """True for text in Latin letters whose spelling is unlike the page's own readable text
     (`reference`, from `page_reference`): letters shifted or replaced by the publisher so that
     only subscribers' browsers can read it. Scripts with large alphabets (CJK) are never
@@ -131,17 +169,13 @@ def looks_scrambled(text: str, reference: Counter[str]) -> bool:
     return scramble_verdict(text, reference) is True
 
 
-def scramble_verdict(text: str, reference: Counter[str]) -> bool | None:
+def scramble_verdict(text: str, reference: LetterProfile) -> bool | None:
     """`looks_scrambled`, or None when the page has too little other text to tell."""
-    if sum(1 for ch in text if ch.isalpha()) < _MIN_LETTERS or not _is_latin(text):
+    letters = _latin_letters(text)
+    if letters is None or letters < _MIN_LETTERS:
         return False
-    own = letter_pairs(text)
-    rest = reference.copy()
-    rest.subtract(own)  # the text must not vouch for itself
-    rest = +rest
-    if sum(rest.values()) < _MIN_REFERENCE_PAIRS:
-        return None
-    return _cosine(own, rest) < SCRAMBLED_BELOW
+    similarity = reference.similarity_to_rest(letter_pairs(text))
+    return None if similarity is None else similarity < SCRAMBLED_BELOW
 
 
 def is_placeholder(text: str) -> bool:
@@ -149,14 +183,22 @@ def is_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.search(text))
 
 
-_READABLE_TEXT = etree.XPath(
+_PAGE_TEXT = etree.XPath(
     "//body//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
+)
+_ELEMENT_TEXT = etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
 )
 
 
-def page_reference(tree: HtmlElement) -> Counter[str]:
+def readable_text(element: HtmlElement) -> str:
+    """The text of an element a reader could see: no scripts, styles or templates."""
+    return " ".join(str(text) for text in _ELEMENT_TEXT(element))
+
+
+def page_reference(tree: HtmlElement) -> LetterProfile:
     """Letter pairs of all the text of the page's `<body>`."""
-    return letter_pairs(" ".join(str(text) for text in _READABLE_TEXT(tree)))
+    return LetterProfile.of(" ".join(str(text) for text in _PAGE_TEXT(tree)))
 
 
 # -- the page's paywall -------------------------------------------------------------------------
