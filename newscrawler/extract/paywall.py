@@ -206,33 +206,15 @@ def is_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.search(text))
 
 
-_PAGE_TEXT = etree.XPath("//body//text()")
-_CODE_TAGS = frozenset({"script", "style", "template"})
 _REFERENCE_CHARS = 200_000
 """The page's first this many characters of text: a spelling's statistics settle long before."""
-_ELEMENT_TEXT = etree.XPath(
-    ".//text()[not(ancestor::script or ancestor::style or ancestor::template)]"
-)
-
-
-def readable_text(element: HtmlElement) -> str:
-    """The text of an element a reader could see: no scripts, styles or templates."""
-    return " ".join(str(text) for text in _ELEMENT_TEXT(element))
 
 
 def page_reference(tree: HtmlElement) -> LetterProfile:
-    """Letter pairs of the text of the page's `<body>` (not of its scripts and styles)."""
-    parts, size = [], 0
-    for text in _PAGE_TEXT(tree):
-        # a text node's parent is the element it is in, or the one it follows (a tail)
-        owner = text.getparent() if text.is_text else None
-        if owner is not None and owner.tag in _CODE_TAGS:
-            continue
-        parts.append(str(text))
-        size += len(text)
-        if size > _REFERENCE_CHARS:
-            break
-    return LetterProfile.of(" ".join(parts))
+    """Letter pairs of the text of the page's `<body>` (its code stripped before)."""
+    body = tree.find("body")
+    text = (body if body is not None else tree).text_content()
+    return LetterProfile.of(text[:_REFERENCE_CHARS])
 
 
 # -- the page's paywall -------------------------------------------------------------------------
