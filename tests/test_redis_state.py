@@ -17,7 +17,7 @@ import pytest
 from scrapy.settings import Settings
 
 from newscrawler.publish.layout import run_lock_path, state_url
-from newscrawler.state import StateError, StateLost, open_state, public_url
+from newscrawler.state import StateError, StateLost, open_state, public_url, with_key_prefix
 from newscrawler.state.redis import RedisState, split_state_url
 from tests.support.scale import RedisServer, free_port, wait_until
 from tests.support.state import T1, T2, emission
@@ -255,9 +255,16 @@ def test_urls(server: RedisServer) -> None:
         "redis://db/0?socket_timeout=1",
         {"spider": "shz", "lease": "9"},
     )
-    store = RedisState(f"{server.url(3)}?spider=svz&key_prefix=archive")
-    assert store._k("articles") == "archive:svz:articles"
+    store = RedisState(f"{server.url(3)}?spider=svz&prefix=archive")
+    assert store._k("articles") == "archive:state:svz:articles"
     store.close()
+    with pytest.raises(StateError, match=r"key_prefix= is gone .* NEWSCRAWLER_REDIS_PREFIX"):
+        RedisState(f"{server.url(3)}?spider=svz&key_prefix=archive")
+    with pytest.raises(StateError, match="not a key prefix"):
+        RedisState(f"{server.url(3)}?spider=svz&prefix=a*")
+    assert with_key_prefix(f"{server.url()}?spider=shz", "archive").endswith("&prefix=archive")
+    assert with_key_prefix(f"{server.url()}?spider=shz", "newscrawler").endswith("spider=shz")
+    assert with_key_prefix("sqlite:///x.sqlite", "archive") == "sqlite:///x.sqlite"
     socket_url = state_url(
         Settings({"NEWSCRAWLER_STATE_URL": f"unix://{server.socket}?db=1"}), "shz"
     )

@@ -67,13 +67,18 @@ def wait_until(condition: Any, timeout: float, what: str, interval: float = 0.05
 
 class RedisServer:
     """A redis-server on 127.0.0.1 that persists every write (append-only file, fsync on
-    every write): killed with SIGKILL and started again, it has every acknowledged write."""
+    every write): killed with SIGKILL and started again, it has every acknowledged write.
 
-    def __init__(self, folder: Path):
+    `users`: lines of an ACL file (`user crawler on >secret ~newscrawler:* ...`) for users
+    beside the default one, which stays an administrator without a password (the tests'
+    `client()`)."""
+
+    def __init__(self, folder: Path, *, users: list[str] | None = None):
         self.executable = require_redis_server()
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.users = users or []
         self.process: subprocess.Popen[bytes] | None = None
 
     @functools.cached_property
@@ -84,8 +89,11 @@ class RedisServer:
             path = Path(tempfile.mkdtemp(prefix="nc-redis-")) / "redis.sock"
         return path
 
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
+    def url(self, db: int = 0, *, user: str = "", password: str = "") -> str:
+        """Its URL, with a user and a password if given (without a password, a crawl takes
+        it from NEWSCRAWLER_REDIS_PASSWORD)."""
+        login = f"{user}:{password}@" if password else f"{user}@" if user else ""
+        return f"redis://{login}127.0.0.1:{self.port}/{db}"
 
     def client(self, db: int = 0) -> redis.Redis:
         return redis.Redis.from_url(self.url(db), decode_responses=True)
@@ -97,6 +105,11 @@ class RedisServer:
             "--appendfsync", "always", "--protected-mode", "no", "--loglevel", "warning",
             "--unixsocket", str(self.socket),
         ]  # fmt: skip
+        if self.users:
+            acl = self.folder / "users.acl"
+            lines = ["user default on nopass ~* &* +@all", *self.users]
+            acl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            command += ["--aclfile", str(acl)]
         log = (self.folder / "redis.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         log.close()
@@ -131,8 +144,8 @@ class RedisServer:
 
     @classmethod
     @contextlib.contextmanager
-    def running(cls, folder: Path) -> Iterator[RedisServer]:
-        server = cls(folder).start()
+    def running(cls, folder: Path, *, users: list[str] | None = None) -> Iterator[RedisServer]:
+        server = cls(folder, users=users).start()
         try:
             yield server
         finally:
@@ -312,13 +325,14 @@ def start_worker(
     args: dict[str, str],
     settings: dict[str, str],
     batch: int = 200,
+    env: dict[str, str] | None = None,
 ) -> Worker:
     folder.mkdir(parents=True, exist_ok=True)
     command = crawl_command(
         spider, args=args, settings={"FEEDS": feeds_setting(folder, batch=batch), **settings}
     )
     log = folder / "crawl.log"
-    return Worker(folder, start_crawl(command, log), log)
+    return Worker(folder, start_crawl(command, log, env), log)
 
 
 def wait_for_log(worker: Worker, text: str, count: int = 1, timeout: float = 60) -> None:
