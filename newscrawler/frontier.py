@@ -12,7 +12,8 @@ the frontier so that the next crawl starts fresh.
 The workers also share their state (what was emitted): with a frontier, the state defaults to
 the same Redis (`newscrawler.state.state_url`).
 
-The frontier's keys are `<prefix>:frontier:<spider>:...` (`NEWSCRAWLER_REDIS_PREFIX`, see
+Requests are queued as JSON, never pickled (`newscrawler.frontier_queue`), and the frontier's
+keys are `<prefix>:frontier:<spider>:...` (`NEWSCRAWLER_REDIS_PREFIX`, see
 `newscrawler.redis_access`).
 
 scrapy-redis 0.9.1 (pinned) predates Scrapy 2.13's API: its scheduler passes the deprecated
@@ -61,6 +62,9 @@ def frontier_settings(url: str, prefix: str) -> dict[str, object]:
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "REDIS_URL": url,
         "REDIS_PARAMS": client_options(),  # the state's: fail at once when Redis is gone
+        # JSON, not scrapy-redis's default pickles (the queue class insists on it)
+        "SCHEDULER_QUEUE_CLASS": "newscrawler.frontier_queue.JsonPriorityQueue",
+        "SCHEDULER_SERIALIZER": "newscrawler.frontier_queue",
         "SCHEDULER_QUEUE_KEY": frontier_key(prefix, "%(spider)s", "requests"),
         "SCHEDULER_DUPEFILTER_KEY": frontier_key(prefix, "%(spider)s", "dupefilter"),
         # Kept when a worker closes: the other workers still use it. SharedFrontier clears it
