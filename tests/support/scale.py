@@ -8,6 +8,7 @@ they fail instead: CI installs it (`.ci/run`) and must run them.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import json
@@ -154,17 +155,46 @@ class RedisServer:
 
 class ScrapydServer:
     """scrapyd on 127.0.0.1 with a configuration of its own: eggs, logs, items and its
-    databases in `folder`, jobs launched with this interpreter."""
+    databases in `folder`, jobs launched with this interpreter, HTTP basic authentication
+    (`username`, `password`) on as README's scrapyd.conf has it, and `env` added to the
+    environment it gives its jobs."""
 
-    def __init__(self, folder: Path, *, items_dir: Path | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        items_dir: Path | None = None,
+        username: str = "scheduler",
+        password: str = "scrapyd-test-secret",
+        env: dict[str, str] | None = None,
+    ):
         self.folder = folder
         self.port = free_port()
         self.items_dir = items_dir
+        self.username = username
+        self.password = password
+        self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
+
+    def authorization(self) -> str:
+        """The `Authorization` header of its user."""
+        token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+        return f"Basic {token}"
+
+    def netrc(self, folder: Path) -> Path:
+        """A netrc file with its credentials (for curl --netrc-file, and as `~/.netrc` for
+        scrapyd-deploy), readable by its owner only."""
+        path = folder / ".netrc"
+        path.write_text(
+            f"machine 127.0.0.1 login {self.username} password {self.password}\n",
+            encoding="utf-8",
+        )
+        path.chmod(0o600)
+        return path
 
     def config(self) -> str:
         return "\n".join([
@@ -175,6 +205,8 @@ class ScrapydServer:
             f"logs_dir = {self.folder / 'logs'}",
             f"dbs_dir = {self.folder / 'dbs'}",
             f"items_dir = {self.items_dir or ''}",
+            f"username = {self.username}",
+            f"password = {self.password}",
             "poll_interval = 0.2",
             "max_proc = 2",
             "",
@@ -187,7 +219,7 @@ class ScrapydServer:
         log = (self.folder / "scrapyd.out").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scrapyd"], cwd=self.folder, stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.STDOUT, env={**os.environ, **self.env},
         )  # fmt: skip
         log.close()
         wait_until(self._answers, 30, f"scrapyd on port {self.port}", interval=0.2)
