@@ -40,8 +40,10 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import socket
 from collections.abc import Callable, Collection, Iterable
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -249,6 +251,26 @@ def process_exists(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
+
+
+_RECORD_FIELDS = ("owner", "holder", "temp_path", "final_path")
+
+
+def journal_record(row: dict[str, str]) -> bool:
+    """Whether a publication read from Redis is one the journal writes: its fields, an
+    absolute final path and, next to it, the hidden temporary name the journal gives it
+    (`.<name>.<8 hex digits>.part`, `newscrawler.publish.files.temp_path_for`). Recovery
+    deletes or renames a publication's temporary file: a record planted in a shared Redis must
+    not make it delete or rename any other file."""
+    if not all(isinstance(row.get(name), str) for name in _RECORD_FIELDS):
+        return False
+    temp, final = PurePath(row["temp_path"]), PurePath(row["final_path"])
+    return (
+        final.is_absolute()
+        and ".." not in final.parts
+        and temp.parent == final.parent
+        and re.fullmatch(rf"\.{re.escape(final.name)}\.[0-9a-f]{{8}}\.part", temp.name) is not None
+    )
 
 
 def record_from_json(key: str, value: str) -> ArticleRecord:
@@ -544,7 +566,20 @@ class RedisState(StateStore):
         for publication in ids:
             pipe.hgetall(self._k("pub", str(publication)))
         rows = self._call("publications", pipe.execute)
-        return [(i, row) for i, row in zip(ids, rows, strict=True) if row]
+        found = []
+        for publication, row in zip(ids, rows, strict=True):
+            if not row:
+                continue
+            if not journal_record(row):
+                logger.warning(
+                    "State: publication %s in %s names files the journal never writes (%r,"
+                    " %r): not recovered, deleted",
+                    publication, self.public_url, row.get("temp_path"), row.get("final_path"),
+                )  # fmt: skip
+                self.abandon_publication(publication)
+                continue
+            found.append((publication, row))
+        return found
 
     def _take_over(self, publication_id: int, holder: str, owner: str, *, own: bool) -> bool:
         taken = self._call(
