@@ -30,8 +30,10 @@ _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 (`~news:*` would cover a prefix `news:b`), no glob characters (`*?[]`: they would widen an ACL's
 `~<prefix>:*`), no `%` (scrapy-redis fills `%(spider)s` into its keys), no spaces."""
 
-AREAS = ("state", "frontier")
-"""The areas under the prefix (README "Security" lists them); a new feature adds its own."""
+AREAS = ("state", "frontier", "probe")
+"""The areas under the prefix: the state's, the shared frontier's, and the scratch keys of the
+permission check at start (README "Security" lists the first two). A new feature adds its
+own here."""
 
 STATE_COMMANDS = frozenset({
     "ping", "get", "set", "del", "exists", "incr",
@@ -74,6 +76,8 @@ def redis_prefix(settings: BaseSettings) -> str:
 
 def redis_key(prefix: str, area: str, *parts: str) -> str:
     """The key `<prefix>:<area>:<part>:...`: the one way newscrawler names a Redis key."""
+    if area not in AREAS:
+        raise ValueError(f"unknown Redis key area {area!r}: add it to redis_access.AREAS")
     return ":".join((prefix, area, *parts))
 
 
