@@ -21,7 +21,6 @@ error and the stat `frontier/requests_dropped/not_serializable`.
 from __future__ import annotations
 
 import base64
-import binascii
 import dataclasses
 import json
 import logging
@@ -153,9 +152,9 @@ def loads(data: bytes | str) -> dict[str, Any]:
         raise UnreadableRequest("JSON that is not a newscrawler request")
     try:
         return _check_request(_decode(envelope.get("request")))
-    except (binascii.Error, TypeError, ValueError, RecursionError) as error:
-        if isinstance(error, UnreadableRequest):
-            raise
+    except UnreadableRequest:
+        raise
+    except (TypeError, ValueError, RecursionError) as error:  # (bad base64 is a ValueError)
         raise UnreadableRequest(f"malformed: {error}") from None
 
 
@@ -192,7 +191,7 @@ class JsonPriorityQueue(PriorityQueue):
             logger.warning(
                 "Frontier: dropped a queued value that is not a newscrawler request (%s;"
                 " %d bytes, starting %r): it is neither unpickled nor run",
-                error, len(encoded_request), bytes(encoded_request[:16]),
+                error, len(encoded_request), encoded_request[:16],
             )  # fmt: skip
             self._stat(DROPPED_UNREADABLE)
             return _DROPPED
