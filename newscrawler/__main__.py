@@ -2,6 +2,8 @@
 
 python -m newscrawler extract [--url URL] [--explain] FILE|-   one page -> one JSON line
 python -m newscrawler schema                       the item's JSON Schema
+python -m newscrawler redis-acl [--user U] [--prefix P] [--acl-file]
+                                                   the Redis ACL of the crawlers' user
 """
 
 from __future__ import annotations
@@ -48,6 +50,19 @@ def _cmd_schema(_: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_redis_acl(args: argparse.Namespace) -> int:
+    from newscrawler.redis_access import BadPrefix, acl_setuser  # noqa: PLC0415
+
+    try:
+        line = acl_setuser(args.user, args.prefix)
+    except BadPrefix as error:
+        print(error, file=sys.stderr)
+        return 2
+    # An ACL file (redis.conf `aclfile`) has the same rules after `user`.
+    print(line.replace("ACL SETUSER ", "user ", 1) if args.acl_file else line)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m newscrawler",
@@ -67,6 +82,19 @@ def main(argv: list[str] | None = None) -> int:
     extract.set_defaults(run=_cmd_extract)
     schema = commands.add_parser("schema", help="print the JSON Schema of the exported item")
     schema.set_defaults(run=_cmd_schema)
+    acl = commands.add_parser(
+        "redis-acl", help="print the Redis ACL of a user limited to what the crawlers do"
+    )
+    acl.add_argument("--user", default="newscrawler", help="the user's name (newscrawler)")
+    acl.add_argument(
+        "--prefix",
+        default="newscrawler",
+        help="the deployment's NEWSCRAWLER_REDIS_PREFIX (newscrawler)",
+    )
+    acl.add_argument(
+        "--acl-file", action="store_true", help="as a line of an ACL file, not ACL SETUSER"
+    )
+    acl.set_defaults(run=_cmd_redis_acl)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

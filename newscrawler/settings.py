@@ -115,7 +115,14 @@ CLOSESPIDER_TIMEOUT = 0
 # A shared frontier splits one big site's URLs between processes or machines:
 # `-s NEWSCRAWLER_FRONTIER_URL=redis://host:6379/0` (scrapy-redis's scheduler and dupefilter;
 # the state then defaults to the same Redis). Empty: every run has its own frontier.
+# A Redis URL names its user, not its password (`redis://newscrawler@host:6379/0`): the password
+# comes from the environment variable NEWSCRAWLER_REDIS_PASSWORD, as `-s` shows a setting to
+# `ps` and Scrapyd logs every job's settings (README "Security").
 NEWSCRAWLER_FRONTIER_URL = ""
+# Every Redis key of the deployment starts with `<prefix>:` (`<prefix>:state:...`,
+# `<prefix>:frontier:...`): deployments sharing one Redis take different prefixes, and the
+# crawlers' Redis user needs no key outside `~<prefix>:*` (README "Security").
+NEWSCRAWLER_REDIS_PREFIX = "newscrawler"
 # A worker with nothing to do waits while the frontier has requests or other workers are busy;
 # when it stayed empty with every worker idle for this long (seconds), the worker ends.
 NEWSCRAWLER_FRONTIER_IDLE_CLOSE = 5.0
