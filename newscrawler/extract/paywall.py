@@ -206,7 +206,7 @@ def is_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.search(text))
 
 
-_REFERENCE_CHARS = 200_000
+_REFERENCE_CHARS = 50_000
 """The page's first this many characters of text: a spelling's statistics settle long before."""
 
 
