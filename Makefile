@@ -10,6 +10,7 @@ STAMP := $(VENV)/.installed-stamp
 
 help:
 	@echo "make crawl SITE=shz   crawl a site's new articles into output/<site>/<UTC start>-0001.jsonl"
+	@echo "   ... WARC=1         and the pages as fetched into <UTC start>-0001.warc.gz beside it"
 	@echo "make test             install if needed and run the whole test suite"
 	@echo "make demo             crawl the bundled offline replica into output/demo/"
 	@echo "make lint             ruff (check + format check) and mypy"
@@ -30,7 +31,7 @@ test: install
 	$(BIN)/python -m pytest
 
 crawl: install
-	$(BIN)/scrapy crawl $(SITE)
+	$(BIN)/scrapy crawl $(SITE) $(if $(filter 1 true True yes,$(WARC)),-s NEWSCRAWLER_WARC=True)
 
 demo: install
 	$(BIN)/python -m newscrawler.demo

@@ -2,6 +2,8 @@
 
 python -m newscrawler extract [--url URL] [--explain] FILE|-   one page -> one JSON line
 python -m newscrawler schema                       the item's JSON Schema
+python -m newscrawler warc index FOLDER            FOLDER/index.cdxj of its WARC files
+python -m newscrawler warc pack FOLDER OUT.wacz    a WACZ of its WARC files and articles
 """
 
 from __future__ import annotations
@@ -48,6 +50,21 @@ def _cmd_schema(_: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_warc(args: argparse.Namespace) -> int:
+    from newscrawler.warc import tools  # noqa: PLC0415 (only this command needs it)
+
+    try:
+        if args.action == "index":
+            written = tools.write_index(Path(args.folder))
+        else:
+            written = tools.write_wacz(Path(args.folder), Path(args.output))
+    except tools.ToolError as error:
+        print(f"warc {args.action}: {error}", file=sys.stderr)
+        return 2
+    print(written)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m newscrawler",
@@ -67,6 +84,15 @@ def main(argv: list[str] | None = None) -> int:
     extract.set_defaults(run=_cmd_extract)
     schema = commands.add_parser("schema", help="print the JSON Schema of the exported item")
     schema.set_defaults(run=_cmd_schema)
+    warc = commands.add_parser("warc", help="index or package an output folder's WARC files")
+    actions = warc.add_subparsers(dest="action", required=True)
+    index = actions.add_parser("index", help="write FOLDER/index.cdxj (CDXJ, for pywb)")
+    index.add_argument("folder", help="an output folder, e.g. output/shz/")
+    index.set_defaults(run=_cmd_warc)
+    pack = actions.add_parser("pack", help="write a WACZ (ReplayWeb.page; Python >= 3.11)")
+    pack.add_argument("folder", help="an output folder, e.g. output/shz/")
+    pack.add_argument("output", help="the WACZ file to write, e.g. shz.wacz")
+    pack.set_defaults(run=_cmd_warc)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
