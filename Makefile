@@ -5,8 +5,13 @@ BIN := $(VENV)/bin
 SITE ?= shz
 # Installed marker: reinstall when the dependency list changes.
 STAMP := $(VENV)/.installed-stamp
+# pywb, the replay engine the WARC tests serve archived pages with, pins an old redis client
+# that clashes with ours: it gets a virtualenv of its own.
+PYWB_VENV ?= .venv-pywb
+PYWB_SPEC ?= pywb==2.10.0
+PYWB_STAMP := $(PYWB_VENV)/.installed-stamp
 
-.PHONY: help install test crawl demo lint bench clean
+.PHONY: help install pywb test crawl demo lint bench clean
 
 help:
 	@echo "make crawl SITE=shz   crawl a site's new articles into output/<site>/<UTC start>-0001.jsonl"
@@ -16,6 +21,7 @@ help:
 	@echo "make lint             ruff (check + format check) and mypy"
 	@echo "make bench            run the benchmarks under benchmarks/"
 	@echo "make install          create $(VENV) and install the project with its test extra"
+	@echo "make pywb             create $(PYWB_VENV) with pywb (the WARC tests' replay engine)"
 
 install: $(STAMP)
 
@@ -27,7 +33,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: install
+pywb: $(PYWB_STAMP)
+
+$(PYWB_STAMP):
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB_VENV)/bin/python -m pip install --quiet '$(PYWB_SPEC)'
+	touch $(PYWB_STAMP)
+
+test: install pywb
 	$(BIN)/python -m pytest
 
 crawl: install
@@ -48,4 +62,4 @@ bench: install
 	$(BIN)/python benchmarks/crawl_throughput.py --n $(BENCH_PAGES)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(PYWB_VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

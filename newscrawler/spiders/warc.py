@@ -28,7 +28,7 @@ from scrapy import signals
 
 from newscrawler.discovery import ArticleLead, is_listing_url
 from newscrawler.request_meta import ARCHIVED_META_KEY, LEAD_META_KEY
-from newscrawler.sites import SiteProfile
+from newscrawler.sites import PROFILES, SiteProfile
 from newscrawler.spiders.base import NewsSpider
 from newscrawler.spiders.news import parse_site, site_profile_for
 from newscrawler.urls import host_of, strip_tracking
@@ -37,6 +37,12 @@ from newscrawler.warc.reader import ArchivedResponse, ArchiveScan, Damage, warc_
 logger = logging.getLogger(__name__)
 
 EVERY_SITE = SiteProfile(name="warc", hosts=(), discover_sitemaps=False)
+
+
+def archive_profile(site: str) -> SiteProfile:
+    """`-a site=`: a profile by its name (`shz`), else the site of a host or URL, as for
+    `scrapy crawl news -a site=`."""
+    return PROFILES.get(site.strip()) or site_profile_for(parse_site(site))
 
 
 class WarcSpider(NewsSpider):
@@ -58,7 +64,7 @@ class WarcSpider(NewsSpider):
             raise ValueError("scrapy crawl warc needs -a path=FILE|DIR|GLOB (WARC files)")
         self.paths = warc_files(path)
         self.every_site = not site
-        self.site_profile = site_profile_for(parse_site(site)) if site else EVERY_SITE
+        self.site_profile = archive_profile(site) if site else EVERY_SITE
         super().__init__(*args, **kwargs)
         self.name = self.site_profile.name
         self.scan_counts: Counter[str] = Counter()
