@@ -129,9 +129,12 @@ NEWSCRAWLER_WARC = False
 # zlib level of the WARC files' gzip members: 1 costs a quarter of the CPU of 6 for pages sent
 # uncompressed, and the same size for the gzip- or brotli-encoded pages most sites send.
 NEWSCRAWLER_WARC_GZIP_LEVEL = 1
-# Above HttpCompressionMiddleware (590) and RedirectMiddleware (600): bodies before they are
-# decompressed, redirects before they are followed.
+# Above HttpCompressionMiddleware (590): bodies before they are decompressed.
 DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.warc.WarcCaptureMiddleware"] = 650
+# After the incremental middleware (100): a page's records are built when it has been extracted;
+# the last pipeline appends them to the WARC file beside the JSON lines file its item goes to.
+SPIDER_MIDDLEWARES["newscrawler.middlewares.warc.WarcRecordMiddleware"] = 90
+ITEM_PIPELINES["newscrawler.pipelines.warc.WarcPointerPipeline"] = 1000
 # --- end of web archives block --------------------------------------------------------------
 
 # --- Operations -----------------------------------------------------------------------------

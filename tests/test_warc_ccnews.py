@@ -43,7 +43,8 @@ def cc_news(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, d
                 else:
                     warc.page(url, html)
                 whole[url] = {"site": site, "title": expected["title"]}
-    warc.page("https://www.shz.de/img/lokales/foto-41250312.jpg", b"\xff\xd8\xff", content_type="image/jpeg")  # fmt: skip
+    photo = "https://www.shz.de/img/lokales/foto-41250312.jpg"
+    warc.page(photo, b"\xff\xd8\xff", content_type="image/jpeg")
     warc.revisit(pages["shz"][0][0])
     last_url, last_html, _ = pages["shz"][-1]
     warc.page(last_url, last_html)

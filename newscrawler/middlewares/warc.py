@@ -1,20 +1,26 @@
-"""Web archives in the downloader: pages written to WARC as they arrive, and pages answered from
-WARC files.
+"""Web archives in the downloader and the spider middlewares: pages written to WARC as they
+were received, and pages answered from WARC files.
 
-- `WarcCaptureMiddleware` (`-s NEWSCRAWLER_WARC=True`): every response to an article request,
-  as it comes from the network, becomes a WARC `response` record with its `request` record
-  (`newscrawler.publish.warc` writes and publishes the files). It sits above Scrapy's
-  HttpCompressionMiddleware (590) and RedirectMiddleware (600), so it sees bodies before they
-  are decompressed and redirects before they are followed. The response's meta then holds the
-  item's `warc` pointer and the fetch time.
-- `ArchiveReplayMiddleware` (`scrapy crawl warc`): answers a request with the archived response
-  it carries, the way Scrapy's HTTP cache answers from its store: the response then passes
-  every other middleware as a downloaded one would (HttpCompressionMiddleware decodes it, ...).
-  A request without one is refused: such a run never touches the network.
+Writing (`-s NEWSCRAWLER_WARC=True`; `newscrawler.publish.warc` keeps and publishes the files):
+
+- `WarcCaptureMiddleware`, a downloader middleware above Scrapy's HttpCompressionMiddleware
+  (590), takes an article page's exchange as it came in, body still content-encoded, with the
+  fetch time (which becomes the WARC-Date and the item's `crawled_at`);
+- `WarcRecordMiddleware`, a spider middleware after the incremental one, builds the records
+  when the page has been extracted (in a thread: compressing takes milliseconds) and hands them
+  on with the item; a page that gave no item (not an article, unchanged) is appended at once;
+- `newscrawler.pipelines.warc.WarcPointerPipeline`, the last pipeline, appends the item's
+  records to the WARC file of the feed's current batch and points the item at them.
+
+Reading (`scrapy crawl warc`): `ArchiveReplayMiddleware` answers a request with the archived
+response it carries, the way Scrapy's HTTP cache answers from its store, so the response then
+passes every other middleware as a downloaded one would (HttpCompressionMiddleware decodes
+it, ...). A request without one is refused: such a run never touches the network.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,17 +34,28 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from newscrawler import __version__
+from newscrawler.items import NewsArticle
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY
 from newscrawler.publish.layout import feed_folder, local_feed_path, run_stamp
-from newscrawler.publish.warc import WarcFiles, use_warc_files
+from newscrawler.publish.warc import WarcFiles, run_warc_files, use_warc_files
 from newscrawler.request_meta import (
     ARCHIVED_META_KEY,
+    CAPTURE_META_KEY,
     FETCHED_AT_META_KEY,
     WARC_RECORD_META_KEY,
 )
-from newscrawler.warc.records import CAPTURE_NOTES, CONFORMS_TO, DEFAULT_GZIP_LEVEL, Exchange
+from newscrawler.warc.records import (
+    CAPTURE_NOTES,
+    CONFORMS_TO,
+    DEFAULT_GZIP_LEVEL,
+    Exchange,
+    ExchangeRecords,
+    exchange_records,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable
+
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
     from typing_extensions import Self
@@ -114,19 +131,11 @@ def exchange_of(request: Request, response: Response) -> Exchange:
     )
 
 
-class WarcCaptureMiddleware:
-    """Downloader middleware: article responses as they arrive, into WARC files (see the
-    module). Off unless `NEWSCRAWLER_WARC` is true."""
-
-    def __init__(self, crawler: Crawler, files: WarcFiles):
-        self.crawler = crawler
-        self.files = files
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
+def warc_files_for(crawler: Crawler) -> WarcFiles:
+    """The crawl's WARC files, made on first use (by the capture or the record middleware)."""
+    files = run_warc_files(crawler)
+    if files is None:
         settings = crawler.settings
-        if not settings.getbool("NEWSCRAWLER_WARC"):
-            raise NotConfigured("NEWSCRAWLER_WARC is off")
         if not any(local_feed_path(uri) is not None for uri in settings.getdict("FEEDS")):
             raise ValueError(
                 "NEWSCRAWLER_WARC=True writes WARC files beside the JSON lines: it needs a"
@@ -138,32 +147,30 @@ class WarcCaptureMiddleware:
             gzip_level=settings.getint("NEWSCRAWLER_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
         )
         use_warc_files(crawler, files)
-        middleware = cls(crawler, files)
-        crawler.signals.connect(middleware.feeds_closed, signal=signals.feed_exporter_closed)
-        return middleware
+        crawler.signals.connect(files.publish_alone, signal=signals.feed_exporter_closed)
+    return files
+
+
+class WarcCaptureMiddleware:
+    """Downloader middleware: an article page's exchange as received, into the response's meta
+    (see the module). Off unless `NEWSCRAWLER_WARC` is true."""
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSCRAWLER_WARC"):
+            raise NotConfigured("NEWSCRAWLER_WARC is off")
+        warc_files_for(crawler)  # (fails now, not at the first page, without a local feed)
+        return cls()
 
     def process_request(self, request: Request) -> None:
-        # a retried or redirected request: only its last response is the item's
-        request.meta.pop(WARC_RECORD_META_KEY, None)
+        # a retried or redirected request: only the page that comes back is kept
+        request.meta.pop(CAPTURE_META_KEY, None)
 
-    async def process_response(self, request: Request, response: Response) -> Response:
-        if not self.records(request, response):
-            return response
-        exchange = exchange_of(request, response)
-        try:
-            path, written = await self.files.write(exchange)
-        except Exception as error:
-            logger.error("Could not write %s to the WARC file: %r", response.url, error)
-            self.crawler.stats.inc_value("newscrawler/warc/write_failed")
-            return response
-        request.meta[WARC_RECORD_META_KEY] = {
-            "file": path.name,  # beside the JSON lines file
-            "offset": written.offset,
-            "length": written.length,
-            "record_id": written.record_id,
-        }
-        request.meta[FETCHED_AT_META_KEY] = exchange.fetched_at
-        self.crawler.stats.inc_value("newscrawler/warc/records_written")
+    def process_response(self, request: Request, response: Response) -> Response:
+        if self.records(request, response):
+            exchange = exchange_of(request, response)
+            request.meta[CAPTURE_META_KEY] = exchange
+            request.meta[FETCHED_AT_META_KEY] = exchange.fetched_at
         return response
 
     @staticmethod
@@ -174,10 +181,70 @@ class WarcCaptureMiddleware:
             and ARCHIVED_META_KEY not in request.meta
             and "download_stopped" not in response.flags
             and request.method != "HEAD"
+            and 200 <= response.status < 300
         )
 
-    def feeds_closed(self) -> None:
-        self.files.publish_alone()
+
+RECORDS_ATTRIBUTE = "_newscrawler_warc_records"
+"""On an item between `WarcRecordMiddleware` and `WarcPointerPipeline`: its page's records
+(not a field: never exported)."""
+
+
+class WarcRecordMiddleware:
+    """Spider middleware: builds a captured page's records once its callback has extracted it
+    (off the event loop) and hands them on with its item; a page without an item is appended
+    at once. After the incremental middleware: an unchanged article's page is archived, its
+    item dropped. Off unless `NEWSCRAWLER_WARC` is true."""
+
+    def __init__(self, crawler: Crawler, files: WarcFiles):
+        self.crawler = crawler
+        self.files = files
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        if not crawler.settings.getbool("NEWSCRAWLER_WARC"):
+            raise NotConfigured("NEWSCRAWLER_WARC is off")
+        return cls(crawler, warc_files_for(crawler))
+
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        return result  # (article callbacks are asynchronous: the method below)
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        exchange: Exchange | None = response.meta.pop(CAPTURE_META_KEY, None)
+        records: ExchangeRecords | None = None
+        handed_on = False
+        async for output in result:
+            if exchange is not None and isinstance(output, NewsArticle):
+                records = records or await self.build(exchange)
+                setattr(output, RECORDS_ATTRIBUTE, records)
+                handed_on = True
+            yield output
+        if exchange is not None and not handed_on:  # a page that gave no item
+            records = await self.build(exchange)
+            if records is not None:
+                append(self.crawler, self.files, records)
+
+    async def build(self, exchange: Exchange) -> ExchangeRecords | None:
+        try:
+            return await asyncio.to_thread(exchange_records, exchange, self.files.gzip_level)
+        except Exception as error:
+            logger.error("Could not make WARC records of %s: %r", exchange.url, error)
+            self.crawler.stats.inc_value("newscrawler/warc/write_failed")
+            return None
+
+
+def append(crawler: Crawler, files: WarcFiles, records: ExchangeRecords) -> dict[str, Any] | None:
+    """Append records to the current WARC file: the pointer, or None (an ERROR) on failure."""
+    try:
+        pointer = files.append(records)
+    except Exception as error:
+        logger.error("Could not write to the WARC file: %r", error)
+        crawler.stats.inc_value("newscrawler/warc/write_failed")
+        return None
+    crawler.stats.inc_value("newscrawler/warc/pages_written")
+    return pointer
 
 
 class ArchiveReplayMiddleware:

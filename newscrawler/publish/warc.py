@@ -1,31 +1,30 @@
 """The run's WARC files, published through its journal beside the JSON lines.
 
 With `NEWSCRAWLER_WARC` on, every batch of the first local JSON lines feed
-(`<stamp>-0001.jsonl`) gets a WARC file of the same name (`<stamp>-0001.warc.gz`), in the same
-folder, holding the pages fetched while that batch was open. A record is written when its page
-is fetched, so an item points at a record in its own batch's WARC file or in an earlier one
-(an item whose page came in just before its batch began).
+(`<stamp>-0001.jsonl`) gets a WARC file of the same name (`<stamp>-0001.warc.gz`) in the same
+folder. A page's records are appended when its item is about to go to the feed (the last item
+pipeline), to the WARC file of the feed's current batch: the item lands in that batch, or, if
+items that were ahead of it filled the batch meanwhile, in the next one; it never points at a
+later file than its own. A page that gives no item is appended when it has been extracted.
 
-Publication (`newscrawler.publish.journal`): a WARC file is begun in the journal when its first
-record is written, sealed (with no articles) when the JSON lines file beside it is stored, just
-before that file is sealed, and published together with it. A WARC file whose JSON lines file
-stays empty (no article of the run was new) is published alone when the feeds are closed. A
-killed run therefore leaves sealed WARC files, which the next run publishes, or unsealed ones,
-which it deletes; an item only ever points at a record of a WARC file sealed no later than its
-own JSON lines file, so no published item points at a missing record.
+Publication (`newscrawler.publish.journal`): a WARC file is begun in the journal with its first
+record, sealed (with no articles) when the JSON lines file beside it is stored, just before
+that file is sealed, and published together with it. A WARC file whose JSON lines file stays
+empty (no new article) is published alone when the feeds are closed. A killed run leaves sealed
+WARC files, which the next run publishes, or unsealed ones, which it deletes; since an item
+only points at a WARC file sealed no later than its own JSON lines file, no published item
+points at a missing record, and no published WARC file is torn.
 
-The records are built, compressed and written by one thread of their own, in order (a page costs
-several milliseconds of zlib, which must not block the crawl's event loop); the crawl's thread
-keeps the journal and waits for that thread only when a file is sealed.
+Records arrive built and compressed (`newscrawler.warc.records.exchange_records`, run off the
+event loop); appending them is a file write, in the crawl's thread like the feeds' own writes.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+import shutil
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
@@ -33,7 +32,7 @@ from weakref import WeakKeyDictionary
 from newscrawler.publish.files import rename_into_place, sync_file, temp_path_for
 from newscrawler.publish.journal import PendingFile, PublicationJournal, run_journal
 from newscrawler.publish.layout import local_feed_path
-from newscrawler.warc.records import Exchange, WarcFileWriter, WrittenRecord
+from newscrawler.warc.records import ExchangeRecords, warcinfo_record
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 WARC_SUFFIX = ".warc.gz"
-FEED_SUFFIXES = (".jsonl", ".jl", ".json", ".jsonlines")
+FEED_SUFFIXES = (".jsonl", ".jl", ".jsonlines", ".json")
 
 
 def warc_path_beside(feed_path: Path) -> Path:
@@ -53,50 +52,29 @@ def warc_path_beside(feed_path: Path) -> Path:
     return feed_path.with_name(name + WARC_SUFFIX)
 
 
+def relative_to_folder(path: Path, folder: Path) -> str:
+    """`path` as the `warc.file` of an item written into `folder` (POSIX separators)."""
+    return os.path.relpath(path, folder).replace(os.sep, "/")
+
+
 @dataclass
 class OpenWarc:
-    """A WARC file being written: its journal entry and, in the writing thread, its writer."""
+    """A WARC file being written: its journal entry, the open temporary file, its pages."""
 
     pending: PendingFile
-    file: IO[bytes] | None = None
-    writer: WarcFileWriter | None = None
-    records: int = 0
-
-    # --- In the writing thread ----------------------------------------------------------------
-
-    def open(self, info: dict[str, Any], gzip_level: int, append: bool) -> None:
-        self.file = self.pending.temp.open("xb")
-        if append and self.pending.final.exists():
-            # `-o` appends: the records already published keep their offsets
-            with self.pending.final.open("rb") as published:
-                while chunk := published.read(1 << 20):
-                    self.file.write(chunk)
-        self.writer = WarcFileWriter(self.file, gzip_level)
-        self.writer.write_warcinfo(self.pending.final.name, info)
-
-    def write(self, exchange: Exchange) -> WrittenRecord:
-        assert self.writer is not None
-        self.records += 1
-        return self.writer.write_exchange(exchange)
-
-    def close(self) -> None:
-        assert self.file is not None
-        sync_file(self.file)
-        self.file.close()
+    file: IO[bytes]
+    pages: int = 0
 
 
-@dataclass
 class WarcFiles:
-    """The run's WARC files (see the module). One per crawl: `use_warc_files`/`run_warc_files`."""
+    """The run's WARC files (see the module): one per crawl (`use_warc_files`)."""
 
-    crawler: Crawler
-    info: dict[str, Any]
-    """The warcinfo record of every file: crawler, settings, contact."""
-    gzip_level: int
-    current: OpenWarc | None = None
-    _thread: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="warc-writer")
-    )
+    def __init__(self, crawler: Crawler, *, info: dict[str, Any], gzip_level: int):
+        self.crawler = crawler
+        self.info = info
+        """The warcinfo record of every file: crawler, settings, contact."""
+        self.gzip_level = gzip_level
+        self.current: OpenWarc | None = None
 
     @property
     def journal(self) -> PublicationJournal | None:
@@ -115,12 +93,20 @@ class WarcFiles:
 
     # --- Records ------------------------------------------------------------------------------
 
-    async def write(self, exchange: Exchange) -> tuple[Path, WrittenRecord]:
-        """Write an exchange to the current file (opened first if needed): where its response
-        record is."""
+    def append(self, records: ExchangeRecords) -> dict[str, str | int]:
+        """Append a page's records to the current batch's file (opened first if needed): the
+        item's `warc` pointer to its response record."""
         target = self.current or self._open()
-        written = await asyncio.wrap_future(self._thread.submit(target.write, exchange))
-        return target.pending.final, written
+        offset = target.file.tell()
+        target.file.write(records.response)
+        target.file.write(records.request)
+        target.pages += 1
+        return {
+            "file": target.pending.final.name,  # beside the JSON lines file
+            "offset": offset,
+            "length": len(records.response),
+            "record_id": records.record_id,
+        }
 
     def _open(self) -> OpenWarc:
         feed = self.primary_feed()
@@ -131,20 +117,26 @@ class WarcFiles:
         final.parent.mkdir(parents=True, exist_ok=True)
         journal = self.journal
         pending = journal.begin(final) if journal else PendingFile(temp_path_for(final), final)
-        self.current = OpenWarc(pending)
-        self._thread.submit(self.current.open, self.info, self.gzip_level, append)
+        file = pending.temp.open("xb")
+        if append and final.exists():
+            # `-o` appends: the records already published keep their offsets
+            with final.open("rb") as published:
+                shutil.copyfileobj(published, file)
+        file.write(warcinfo_record(final.name, self.info, self.gzip_level))
+        self.current = OpenWarc(pending, file)
         return self.current
 
     # --- Publication ------------------------------------------------------------------------
 
     def seal_beside(self, feed_path: Path) -> list[PendingFile]:
         """The JSON lines file `feed_path` is about to be sealed: seal the WARC file beside it
-        (after its last record is on disk) and return it, to be published with it."""
+        and return it, to be published with it."""
         current = self.current
         if current is None or current.pending.final != warc_path_beside(feed_path):
             return []
         self.current = None
-        self._thread.submit(current.close).result()  # the queued records first
+        sync_file(current.file)
+        current.file.close()
         journal = self.journal
         if journal is not None:
             journal.seal(current.pending)
@@ -153,25 +145,21 @@ class WarcFiles:
     def publish_alone(self) -> None:
         """The feeds are closed: publish a WARC file no JSON lines file was stored beside."""
         current, self.current = self.current, None
-        if current is not None:
-            self._thread.submit(current.close).result()
-            journal = self.journal
-            if journal is None:
-                rename_into_place(current.pending.temp, current.pending.final)
-            else:
-                journal.seal(current.pending)
-                journal.publish(current.pending)
-            logger.info(
-                "Published %s (%d pages, no new article beside it)",
-                current.pending.final,
-                current.records,
-            )
-        self._thread.shutdown(wait=True)
-
-
-def relative_to_folder(path: Path, folder: Path) -> str:
-    """`path` as the `warc.file` of an item written into `folder` (POSIX separators)."""
-    return os.path.relpath(path, folder).replace(os.sep, "/")
+        if current is None:
+            return
+        sync_file(current.file)
+        current.file.close()
+        journal = self.journal
+        if journal is None:
+            rename_into_place(current.pending.temp, current.pending.final)
+        else:
+            journal.seal(current.pending)
+            journal.publish(current.pending)
+        logger.info(
+            "Published %s (%d pages, no new article beside it)",
+            current.pending.final,
+            current.pages,
+        )
 
 
 # --- The run's WARC files, for the feed storages -----------------------------------------------

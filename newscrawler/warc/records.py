@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from http import HTTPStatus
 from typing import Any
@@ -67,70 +67,62 @@ class Exchange:
     """Scrapy flagged the body as partial (the connection was lost)."""
 
 
-@dataclass
-class WrittenRecord:
-    """Where a record went: the gzip member's offset and length, its WARC-Record-ID."""
+@dataclass(frozen=True)
+class ExchangeRecords:
+    """An exchange as WARC records, each a complete gzip member: the response record, then
+    the request record (`WARC-Concurrent-To` it)."""
 
-    offset: int
-    length: int
+    response: bytes
+    request: bytes
     record_id: str
+    """The response record's WARC-Record-ID."""
 
 
-@dataclass
-class WarcFileWriter:
-    """Appends records to one open WARC file, one gzip member each (`write_*` return where)."""
+def exchange_records(exchange: Exchange, gzip_level: int = DEFAULT_GZIP_LEVEL) -> ExchangeRecords:
+    """Build and compress an exchange's records (CPU-heavy: run it off the event loop)."""
+    builder = RecordBuilder(WARC_VERSION)
+    common = {"WARC-Date": warc_date(exchange.fetched_at)}
+    protocol = (exchange.protocol or "HTTP/1.1").lower()
+    response_headers = {**common, "WARC-Protocol": protocol}
+    if exchange.ip_address:
+        response_headers["WARC-IP-Address"] = exchange.ip_address
+    if exchange.truncated:
+        response_headers["WARC-Truncated"] = "disconnect"
+    response = builder.create_warc_record(
+        exchange.url,
+        "response",
+        payload=io.BytesIO(exchange.body),
+        length=len(exchange.body),
+        http_headers=response_status_and_headers(exchange),
+        warc_headers_dict=response_headers,
+    )
+    record_id = response.rec_headers.get_header("WARC-Record-ID")
+    request = builder.create_warc_record(
+        exchange.url,
+        "request",
+        payload=io.BytesIO(exchange.request_body),
+        length=len(exchange.request_body),
+        http_headers=request_status_and_headers(exchange),
+        warc_headers_dict={**common, "WARC-Protocol": protocol, "WARC-Concurrent-To": record_id},
+    )
+    return ExchangeRecords(
+        response=record_member(response, gzip_level),
+        request=record_member(request, gzip_level),
+        record_id=record_id,
+    )
 
-    file: io.BufferedWriter
-    gzip_level: int = DEFAULT_GZIP_LEVEL
-    warcinfo_id: str | None = None
-    _builder: RecordBuilder = field(default_factory=lambda: RecordBuilder(WARC_VERSION))
 
-    def write_warcinfo(self, filename: str, info: dict[str, Any]) -> WrittenRecord:
-        record = self._builder.create_warcinfo_record(filename, info)
-        written = self._append(record)
-        self.warcinfo_id = written.record_id
-        return written
+def warcinfo_record(filename: str, info: dict[str, Any], gzip_level: int) -> bytes:
+    """The warcinfo record that opens a file, as a gzip member."""
+    record = RecordBuilder(WARC_VERSION).create_warcinfo_record(filename, info)
+    return record_member(record, gzip_level)
 
-    def write_exchange(self, exchange: Exchange) -> WrittenRecord:
-        """The response record, then the request record; where the response record is."""
-        common = {"WARC-Date": warc_date(exchange.fetched_at)}
-        if self.warcinfo_id:
-            common["WARC-Warcinfo-ID"] = self.warcinfo_id
-        protocol = exchange.protocol.lower() or "http/1.1"
-        response_headers = {**common, "WARC-Protocol": protocol}
-        if exchange.ip_address:
-            response_headers["WARC-IP-Address"] = exchange.ip_address
-        if exchange.truncated:
-            response_headers["WARC-Truncated"] = "disconnect"
-        response = self._builder.create_warc_record(
-            exchange.url,
-            "response",
-            payload=io.BytesIO(exchange.body),
-            length=len(exchange.body),
-            http_headers=response_status_and_headers(exchange),
-            warc_headers_dict=response_headers,
-        )
-        written = self._append(response)
-        request_headers = {**common, "WARC-Protocol": protocol}
-        request_headers["WARC-Concurrent-To"] = written.record_id
-        request = self._builder.create_warc_record(
-            exchange.url,
-            "request",
-            payload=io.BytesIO(exchange.request_body),
-            length=len(exchange.request_body),
-            http_headers=request_status_and_headers(exchange),
-            warc_headers_dict=request_headers,
-        )
-        self._append(request)
-        return written
 
-    def _append(self, record: Any) -> WrittenRecord:
-        buffer = io.BytesIO()
-        WARCWriter(buffer, gzip=False, warc_version=WARC_VERSION).write_record(record)
-        member = gzip_member(buffer.getbuffer(), self.gzip_level)
-        offset = self.file.tell()
-        self.file.write(member)
-        return WrittenRecord(offset, len(member), record.rec_headers.get_header("WARC-Record-ID"))
+def record_member(record: Any, gzip_level: int) -> bytes:
+    """A record serialised by warcio (digests, lengths) and compressed as one gzip member."""
+    buffer = io.BytesIO()
+    WARCWriter(buffer, gzip=False, warc_version=WARC_VERSION).write_record(record)
+    return gzip_member(buffer.getbuffer(), gzip_level)
 
 
 def gzip_member(data: bytes | memoryview, level: int) -> bytes:

@@ -111,12 +111,12 @@ class PywbServer:
 
     def __enter__(self) -> PywbServer:
         self.folder.mkdir(parents=True, exist_ok=True)
-        manage = [str(self.bin / "wb-manager")]
-        run = {"cwd": self.folder, "check": True, "capture_output": True, "timeout": 120}
-        subprocess.run([*manage, "init", self.collection], **run)  # type: ignore[call-overload]
-        subprocess.run(  # type: ignore[call-overload]
-            [*manage, "add", self.collection, *map(str, self.archives)], **run
-        )
+        manage = str(self.bin / "wb-manager")
+        for command in (
+            [manage, "init", self.collection],
+            [manage, "add", self.collection, *map(str, self.archives)],
+        ):
+            subprocess.run(command, cwd=self.folder, check=True, capture_output=True, timeout=120)
         log = (self.folder / "pywb.log").open("ab")
         command = [str(self.bin / "wayback"), "-p", str(self.port), "-b", "127.0.0.1"]
         self.process = subprocess.Popen(command, cwd=self.folder, stdout=log, stderr=log)
@@ -128,9 +128,11 @@ class PywbServer:
         assert self.process is not None
         if self.process.poll() is not None:
             raise RuntimeError((self.folder / "pywb.log").read_text(errors="replace")[-2000:])
-        with contextlib.suppress(OSError):
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2):
-                return True
+        with (
+            contextlib.suppress(OSError),
+            urllib.request.urlopen(f"http://127.0.0.1:{self.port}/", timeout=2),
+        ):
+            return True
         return False
 
     def get(self, url: str) -> tuple[int, dict[str, str], bytes]:
