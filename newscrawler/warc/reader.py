@@ -80,7 +80,8 @@ Found = ArchivedResponse | Damage
 
 def warc_files(pattern: str) -> list[Path]:
     """`-a path=`: a WARC file, a folder (its `*.warc` and `*.warc.gz`, recursively, not the
-    hidden ones) or a glob pattern; sorted. ValueError when nothing matches."""
+    hidden ones) or a glob pattern (the WARC files it matches); sorted. ValueError when
+    nothing matches."""
     given = Path(pattern).expanduser()
     if given.is_dir():
         found = [p for p in given.rglob("*") if _is_warc(p)]
@@ -89,7 +90,7 @@ def warc_files(pattern: str) -> list[Path]:
     else:
         anchor = Path(given.anchor or ".")
         relative = str(given.relative_to(anchor)) if given.anchor else pattern
-        found = [p for p in anchor.glob(relative) if p.is_file()]
+        found = [p for p in anchor.glob(relative) if _is_warc(p)]
     if not found:
         raise ValueError(f"path {pattern!r} names no WARC file (.warc or .warc.gz)")
     return sorted(p.absolute() for p in found)
