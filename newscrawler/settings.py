@@ -132,9 +132,10 @@ NEWSCRAWLER_WARC_GZIP_LEVEL = 1
 # Above HttpCompressionMiddleware (590): bodies before they are decompressed.
 DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.warc.WarcCaptureMiddleware"] = 650
 # After the incremental middleware (100): a page's records are built when it has been extracted;
-# the last pipeline appends them to the WARC file beside the JSON lines file its item goes to.
+# just before the feed exporter (0) takes its item, they go into the WARC file beside the JSON
+# lines file the item goes to.
 SPIDER_MIDDLEWARES["newscrawler.middlewares.warc.WarcRecordMiddleware"] = 90
-ITEM_PIPELINES["newscrawler.pipelines.warc.WarcPointerPipeline"] = 1000
+EXTENSIONS["newscrawler.extensions.warc.WarcPointers"] = -1
 # --- end of web archives block --------------------------------------------------------------
 
 # --- Operations -----------------------------------------------------------------------------

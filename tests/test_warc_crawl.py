@@ -98,23 +98,19 @@ def test_warc_files_lie_beside_the_json_lines_and_pass_warcio_check(archived: Ar
             assert headers["WARC-Protocol"] == "http/1.1"
 
 
-def test_items_point_into_the_warc_file_beside_their_own_or_an_earlier_one(
+def test_items_point_into_the_warc_file_beside_their_json_lines_file(
     archived: Archived,
 ) -> None:
-    own = 0
     for lines in sorted(archived.folder.glob("*.jsonl")):
         for line in lines.read_text(encoding="utf-8").splitlines():
-            pointed = json.loads(line)["warc"]["file"]
-            assert pointed <= lines.name.replace(".jsonl", ".warc.gz")
-            own += pointed == lines.name.replace(".jsonl", ".warc.gz")
-    assert own >= len(REPLICA_ARTICLES) - 1
+            assert json.loads(line)["warc"]["file"] == lines.name.replace(".jsonl", ".warc.gz")
 
 
 def test_warcinfo_names_the_crawler_its_settings_and_what_is_not_as_received(
     archived: Archived,
 ) -> None:
     with gzip.open(archived.warcs[0], "rb") as file:
-        head = file.read(4000).decode()
+        head = file.read(4000).decode("utf-8", "replace")
     assert "software: newscrawler/" in head and "Scrapy/" in head
     assert "http-header-user-agent: newscrawler/" in head
     assert "operator: https://" in head and "robots: obey" in head
@@ -161,7 +157,7 @@ def test_re_extracting_our_own_warc_gives_the_same_items(
     assert again.returncode == ExitStatus.OK, again.log[-3000:]
     before = {item["url"]: item for item in archived.run.items}
     after = {item["url"]: item for item in again.items}
-    assert set(after) == set(before)
+    assert set(after) == set(before), again.log[-6000:]
     for url, item in after.items():
         differing = {key for key in item if item[key] != before[url][key]}
         assert differing <= {"crawled_at", "warc"}, (url, differing)

@@ -9,8 +9,9 @@ Writing (`-s NEWSCRAWLER_WARC=True`; `newscrawler.publish.warc` keeps and publis
 - `WarcRecordMiddleware`, a spider middleware after the incremental one, builds the records
   when the page has been extracted (in a thread: compressing takes milliseconds) and hands them
   on with the item; a page that gave no item (not an article, unchanged) is appended at once;
-- `newscrawler.pipelines.warc.WarcPointerPipeline`, the last pipeline, appends the item's
-  records to the WARC file of the feed's current batch and points the item at them.
+- `newscrawler.extensions.warc.WarcPointers`, just before the feed exporter takes the item,
+  appends its records to the WARC file of the feed's current batch (the one the item goes to)
+  and points the item at them.
 
 Reading (`scrapy crawl warc`): `ArchiveReplayMiddleware` answers a request with the archived
 response it carries, the way Scrapy's HTTP cache answers from its store, so the response then
@@ -143,7 +144,7 @@ def warc_files_for(crawler: Crawler) -> WarcFiles:
             )
         files = WarcFiles(
             crawler,
-            info=warcinfo_fields(crawler),
+            info=lambda: warcinfo_fields(crawler),
             gzip_level=settings.getint("NEWSCRAWLER_WARC_GZIP_LEVEL", DEFAULT_GZIP_LEVEL),
         )
         use_warc_files(crawler, files)
@@ -158,7 +159,7 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSCRAWLER_WARC"):
-            raise NotConfigured("NEWSCRAWLER_WARC is off")
+            raise NotConfigured
         warc_files_for(crawler)  # (fails now, not at the first page, without a local feed)
         return cls()
 
@@ -186,8 +187,8 @@ class WarcCaptureMiddleware:
 
 
 RECORDS_ATTRIBUTE = "_newscrawler_warc_records"
-"""On an item between `WarcRecordMiddleware` and `WarcPointerPipeline`: its page's records
-(not a field: never exported)."""
+"""On an item between `WarcRecordMiddleware` and `WarcPointers`: its page's records (not a
+field: never exported)."""
 
 
 class WarcRecordMiddleware:
@@ -203,7 +204,7 @@ class WarcRecordMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         if not crawler.settings.getbool("NEWSCRAWLER_WARC"):
-            raise NotConfigured("NEWSCRAWLER_WARC is off")
+            raise NotConfigured
         return cls(crawler, warc_files_for(crawler))
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:

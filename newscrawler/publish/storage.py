@@ -31,7 +31,8 @@ class AtomicFileFeedStorage:
 
     With a journal (the crawl's, from the state extension, or one given) the file is recorded,
     sealed with the articles it holds and committed (`newscrawler.publish.journal`); without
-    one it is still published atomically.
+    one it is still published atomically. With `NEWSCRAWLER_WARC`, the WARC file beside it
+    (`newscrawler.publish.warc`) is sealed just before it and published with it.
     """
 
     def __init__(

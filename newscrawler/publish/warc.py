@@ -2,17 +2,16 @@
 
 With `NEWSCRAWLER_WARC` on, every batch of the first local JSON lines feed
 (`<stamp>-0001.jsonl`) gets a WARC file of the same name (`<stamp>-0001.warc.gz`) in the same
-folder. A page's records are appended when its item is about to go to the feed (the last item
-pipeline), to the WARC file of the feed's current batch: the item lands in that batch, or, if
-items that were ahead of it filled the batch meanwhile, in the next one; it never points at a
-later file than its own. A page that gives no item is appended when it has been extracted.
+folder. A page's records are appended just before the feed exporter takes its item
+(`newscrawler.extensions.warc`), to the WARC file of the feed's current batch: the one the item
+goes to. A page that gives no item is appended when it has been extracted.
 
 Publication (`newscrawler.publish.journal`): a WARC file is begun in the journal with its first
 record, sealed (with no articles) when the JSON lines file beside it is stored, just before
 that file is sealed, and published together with it. A WARC file whose JSON lines file stays
 empty (no new article) is published alone when the feeds are closed. A killed run leaves sealed
 WARC files, which the next run publishes, or unsealed ones, which it deletes; since an item
-only points at a WARC file sealed no later than its own JSON lines file, no published item
+only points at the WARC file sealed just before its own JSON lines file, no published item
 points at a missing record, and no published WARC file is torn.
 
 Records arrive built and compressed (`newscrawler.warc.records.exchange_records`, run off the
@@ -22,8 +21,8 @@ event loop); appending them is a file write, in the crawl's thread like the feed
 from __future__ import annotations
 
 import logging
-import os
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -52,11 +51,6 @@ def warc_path_beside(feed_path: Path) -> Path:
     return feed_path.with_name(name + WARC_SUFFIX)
 
 
-def relative_to_folder(path: Path, folder: Path) -> str:
-    """`path` as the `warc.file` of an item written into `folder` (POSIX separators)."""
-    return os.path.relpath(path, folder).replace(os.sep, "/")
-
-
 @dataclass
 class OpenWarc:
     """A WARC file being written: its journal entry, the open temporary file, its pages."""
@@ -69,10 +63,11 @@ class OpenWarc:
 class WarcFiles:
     """The run's WARC files (see the module): one per crawl (`use_warc_files`)."""
 
-    def __init__(self, crawler: Crawler, *, info: dict[str, Any], gzip_level: int):
+    def __init__(self, crawler: Crawler, *, info: Callable[[], dict[str, Any]], gzip_level: int):
         self.crawler = crawler
         self.info = info
-        """The warcinfo record of every file: crawler, settings, contact."""
+        """The warcinfo record of every file (crawler, settings, contact), asked for when a
+        file is opened: the run's stamp is known by then."""
         self.gzip_level = gzip_level
         self.current: OpenWarc | None = None
 
@@ -122,7 +117,7 @@ class WarcFiles:
             # `-o` appends: the records already published keep their offsets
             with final.open("rb") as published:
                 shutil.copyfileobj(published, file)
-        file.write(warcinfo_record(final.name, self.info, self.gzip_level))
+        file.write(warcinfo_record(final.name, self.info(), self.gzip_level))
         self.current = OpenWarc(pending, file)
         return self.current
 

@@ -8,5 +8,6 @@
 - `tools`: `python -m newscrawler warc index|pack` (cdxj-indexer, wacz).
 
 Writing goes through the run's publication journal (`newscrawler.publish.warc`); the Scrapy
-side is in `newscrawler.middlewares.warc` (capture, replay) and `newscrawler.spiders.warc`.
+side is in `newscrawler.middlewares.warc` (capture, replay), `newscrawler.extensions.warc` and
+`newscrawler.spiders.warc`.
 """

@@ -19,6 +19,7 @@ off), a file the reader gives up on.
 from __future__ import annotations
 
 import io
+import os
 import threading
 import time
 import zlib
@@ -55,11 +56,10 @@ class ArchivedResponse:
     body: bytes
 
     def pointer(self, folder: Path) -> dict[str, str | int]:
-        """The item's `warc` field for an item written into `folder`."""
-        from newscrawler.publish.warc import relative_to_folder  # noqa: PLC0415 (no cycle)
-
+        """The item's `warc` field for an item written into `folder` (the file relative to it,
+        POSIX separators)."""
         return {
-            "file": relative_to_folder(self.path, folder),
+            "file": os.path.relpath(self.path, folder).replace(os.sep, "/"),
             "offset": self.offset,
             "length": self.length,
             "record_id": self.record_id,
