@@ -94,8 +94,12 @@ class WarcSpider(NewsSpider):
         max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
         scan = ArchiveScan(self.paths, self.takes_host, max_size)
         logger.info("Reading %d WARC files", len(self.paths))
+        # One batch is read ahead while the crawl takes the records of the one before: reading
+        # and extracting overlap, and memory holds at most two batches of records.
+        ahead = asyncio.ensure_future(asyncio.to_thread(scan.next_batch))
         try:
-            while (batch := await asyncio.to_thread(scan.next_batch)) is not None:
+            while (batch := await ahead) is not None:
+                ahead = asyncio.ensure_future(asyncio.to_thread(scan.next_batch))
                 self._count_scan(scan)
                 for found in batch:
                     request = self.record_request(found)
@@ -106,7 +110,7 @@ class WarcSpider(NewsSpider):
                         await self.crawler.signals.wait_for(signals.scheduler_empty)
                     yield request
         finally:
-            scan.close()
+            await asyncio.to_thread(scan.close)  # (after a batch being read)
             self._count_scan(scan)
 
     def record_request(self, found: ArchivedResponse | Damage) -> scrapy.Request | None:
@@ -132,7 +136,7 @@ class WarcSpider(NewsSpider):
 
     def _count_scan(self, scan: ArchiveScan) -> None:
         """The reader's counts into the stats (`newscrawler/warc/...`)."""
-        for key, total in scan.counts.items():
+        for key, total in scan.snapshot.items():
             if total != self.scan_counts[key]:
                 self._stat(f"warc/{key}", total - self.scan_counts[key])
                 self.scan_counts[key] = total

@@ -114,13 +114,16 @@ class ArchiveScan:
     """Streams the wanted records of WARC files, in batches (`next_batch`, for a thread).
 
     `takes_host(host)` says whether a record's host is wanted; `max_size` skips larger
-    payloads. `counts` tallies the records read and why the others were skipped.
+    payloads. `counts` tallies the records read and why the others were skipped (`snapshot`: a
+    copy made at the end of each batch, for the crawl's thread to read while the next one is
+    being read).
     """
 
     def __init__(self, paths: Iterable[Path], takes_host: Callable[[str], bool], max_size: int):
         self.takes_host = takes_host
         self.max_size = max_size
         self.counts: Counter[str] = Counter()
+        self.snapshot: dict[str, int] = {}
         self._lock = threading.Lock()
         self._found = self._all(list(paths))
         self._done = False
@@ -137,13 +140,15 @@ class ArchiveScan:
                     self._done = True
                 elif not isinstance(item, str):
                     batch.append(item)
+            self.snapshot = dict(self.counts)
         return batch if batch or not self._done else None
 
     def close(self) -> None:
-        """Stop reading (the current file is closed)."""
+        """Stop reading (the current file is closed; waits for a batch being read)."""
         with self._lock:
             self._done = True
             self._found.close()
+            self.snapshot = dict(self.counts)
 
     # --- Reading ---------------------------------------------------------------------------
 
