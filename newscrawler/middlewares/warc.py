@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -99,8 +100,6 @@ def warcinfo_fields(crawler: Crawler) -> dict[str, Any]:
 
 
 def _version_of(module: Any) -> str:
-    from importlib.metadata import PackageNotFoundError, version  # noqa: PLC0415
-
     try:
         return version(module.__name__)
     except PackageNotFoundError:
@@ -219,7 +218,8 @@ class WarcRecordMiddleware:
         async for output in result:
             if exchange is not None and isinstance(output, NewsArticle):
                 records = records or await self.build(exchange)
-                setattr(output, RECORDS_ATTRIBUTE, records)
+                if records is not None:
+                    setattr(output, RECORDS_ATTRIBUTE, records)
                 handed_on = True
             yield output
         if exchange is not None and not handed_on:  # a page that gave no item
