@@ -214,6 +214,8 @@ def reextraction(args: argparse.Namespace, warc: Path, pages: list, workdir: Pat
         rates.append(run.taken / run.elapsed)
         print(
             f"  crawl warc: {rates[-1]:.1f} pages/s ({run.taken} records, {run.items} items),"
+            f" CPU ms per page: main {run.main_cpu / run.taken * 1000:.2f},"
+            f" workers {run.helper_cpu / run.taken * 1000:.2f};"
             f" peak RSS {run.peak_rss / MIB:.0f} MiB",
             flush=True,
         )

@@ -126,8 +126,9 @@ ADDONS["newscrawler.frontier.FrontierAddon"] = 10
 # True: every fetched article page is also written, as received, to a WARC file beside each
 # JSON lines file (`<UTC start>-0001.warc.gz`); items point at their record (field `warc`).
 NEWSCRAWLER_WARC = False
-# zlib level of the WARC files' gzip members: 1 costs a quarter of the CPU of 6 for pages sent
-# uncompressed, and the same size for the gzip- or brotli-encoded pages most sites send.
+# zlib level of the WARC files' gzip members: 1 costs 40 % of the CPU of 6 for pages sent
+# uncompressed (files an eighth larger), and gives the same size for the gzip- or
+# brotli-encoded pages most sites send (benchmarks/warc.py).
 NEWSCRAWLER_WARC_GZIP_LEVEL = 1
 # Above HttpCompressionMiddleware (590): bodies before they are decompressed.
 DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.warc.WarcCaptureMiddleware"] = 650

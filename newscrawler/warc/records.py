@@ -2,11 +2,12 @@
 each file.
 
 warcio builds the records (headers, `WARC-Block-Digest`, `WARC-Payload-Digest`, lengths). Its
-writer compresses every record with zlib level 9, which costs 27 ms for a 400 KB page on our
-machine (benchmarks/warc.py), more than extracting the page; so warcio writes each record
-uncompressed into a buffer and `gzip_member` compresses it as one gzip member at
-`NEWSCRAWLER_WARC_GZIP_LEVEL` (default 1: 4 ms, files 19 % larger than at level 9 for raw HTML;
-for the gzip- or brotli-encoded bodies news sites send, the level barely changes the size).
+writer compresses every record with zlib level 9, which costs three and a half times the CPU of
+level 1 for the dev set's pages sent uncompressed (benchmarks/warc.py, part 0: more than
+extracting the page) for a file a sixth smaller; so warcio writes each record uncompressed into
+a buffer and `gzip_member` compresses it as one gzip member at `NEWSCRAWLER_WARC_GZIP_LEVEL`
+(default 1). For the gzip- or brotli-encoded bodies news sites send, the level barely changes
+the size.
 
 What Scrapy cannot give as received (see `CAPTURE_NOTES`, written into every warcinfo record):
 the status line's reason phrase is the standard one for the code; header names are spelt the
