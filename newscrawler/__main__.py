@@ -4,6 +4,8 @@ python -m newscrawler extract [--url URL] [--explain] FILE|-   one page -> one J
 python -m newscrawler schema                       the item's JSON Schema
 python -m newscrawler redis-acl [--user U] [--prefix P] [--acl-file]
                                                    the Redis ACL of the crawlers' user
+python -m newscrawler warc index FOLDER            FOLDER/index.cdxj of its WARC files
+python -m newscrawler warc pack FOLDER OUT.wacz    a WACZ of its WARC files and articles
 """
 
 from __future__ import annotations
@@ -63,6 +65,21 @@ def _cmd_redis_acl(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_warc(args: argparse.Namespace) -> int:
+    from newscrawler.warc import tools  # noqa: PLC0415 (only this command needs it)
+
+    try:
+        if args.action == "index":
+            written = tools.write_index(Path(args.folder))
+        else:
+            written = tools.write_wacz(Path(args.folder), Path(args.output))
+    except tools.ToolError as error:
+        print(f"warc {args.action}: {error}", file=sys.stderr)
+        return 2
+    print(written)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m newscrawler",
@@ -95,6 +112,15 @@ def main(argv: list[str] | None = None) -> int:
         "--acl-file", action="store_true", help="as a line of an ACL file, not ACL SETUSER"
     )
     acl.set_defaults(run=_cmd_redis_acl)
+    warc = commands.add_parser("warc", help="index or package an output folder's WARC files")
+    actions = warc.add_subparsers(dest="action", required=True)
+    index = actions.add_parser("index", help="write FOLDER/index.cdxj (CDXJ, for pywb)")
+    index.add_argument("folder", help="an output folder, e.g. output/shz/")
+    index.set_defaults(run=_cmd_warc)
+    pack = actions.add_parser("pack", help="write a WACZ (ReplayWeb.page; Python >= 3.11)")
+    pack.add_argument("folder", help="an output folder, e.g. output/shz/")
+    pack.add_argument("output", help="the WACZ file to write, e.g. shz.wacz")
+    pack.set_defaults(run=_cmd_warc)
     args = parser.parse_args(argv)
     return int(args.run(args))
 
