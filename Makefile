@@ -5,16 +5,23 @@ BIN := $(VENV)/bin
 SITE ?= shz
 # Installed marker: reinstall when the dependency list changes.
 STAMP := $(VENV)/.installed-stamp
+# pywb, the replay engine the WARC tests serve archived pages with, pins an old redis client
+# that clashes with ours: it gets a virtualenv of its own.
+PYWB_VENV ?= .venv-pywb
+PYWB_SPEC ?= pywb==2.10.0
+PYWB_STAMP := $(PYWB_VENV)/.installed-stamp
 
-.PHONY: help install test crawl demo lint bench clean
+.PHONY: help install pywb test crawl demo lint bench clean
 
 help:
 	@echo "make crawl SITE=shz   crawl a site's new articles into output/<site>/<UTC start>-0001.jsonl"
+	@echo "   ... WARC=1         and the pages as fetched into <UTC start>-0001.warc.gz beside it"
 	@echo "make test             install if needed and run the whole test suite"
 	@echo "make demo             crawl the bundled offline replica into output/demo/"
 	@echo "make lint             ruff (check + format check) and mypy"
 	@echo "make bench            run the benchmarks under benchmarks/"
 	@echo "make install          create $(VENV) and install the project with its test extra"
+	@echo "make pywb             create $(PYWB_VENV) with pywb (the WARC tests' replay engine)"
 
 install: $(STAMP)
 
@@ -26,16 +33,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+pywb: $(PYWB_STAMP)
+
+$(PYWB_STAMP):
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB_VENV)/bin/python -m pip install --quiet '$(PYWB_SPEC)'
+	touch $(PYWB_STAMP)
+
 # All cores for the suite (pytest-xdist), then the tests marked `alone` one at a time (pytest
 # exits 5 when a selection is empty).
-test: install
+test: install pywb
 	$(BIN)/python -m pytest -n auto -m "not alone"
 	$(BIN)/python -m pytest -m alone || [ $$? -eq 5 ]
 
 # For trying: make turns every failed command into its own exit status 2, so the crawl's status
 # (README "Running from cron") is printed; cron lines call .venv/bin/scrapy crawl directly.
 crawl: install
-	@$(BIN)/scrapy crawl $(SITE) || { status=$$?; \
+	@$(BIN)/scrapy crawl $(SITE) $(if $(filter 1 true True yes,$(WARC)),-s NEWSCRAWLER_WARC=True) || { status=$$?; \
 		echo "scrapy crawl $(SITE) exited with status $$status (README: Running from cron)" >&2; \
 		exit $$status; }
 
@@ -54,4 +69,4 @@ bench: install
 	$(BIN)/python benchmarks/crawl_throughput.py --n $(BENCH_PAGES)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(PYWB_VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

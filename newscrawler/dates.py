@@ -294,6 +294,83 @@ def is_plausible_published(iso: str, crawled_at: datetime) -> bool:
     return moment is not None and start_of_day(EARLIEST_PUBLISHED) <= moment <= latest
 
 
+# --- Dates in running text (bylines, date lines, labels) ----------------------------------------
+
+MODIFIED_LABEL: Final = re.compile(
+    r"aktualisiert|update|geändert|stand\b|zuletzt|modified", re.IGNORECASE
+)
+"""Words before a date that make it an update time, not the publication time."""
+PUBLISHED_LABEL: Final = re.compile(
+    r"veröffentlicht|erschienen|publiziert|published|erstellt", re.IGNORECASE
+)
+"""Words before a date that make it the publication time."""
+_LINE_LABEL = re.compile(
+    r"^(?:(?P<label>am|vom|stand|aktualisiert|veröffentlicht|erschienen|publiziert)(?: am)?:?)?"
+    r"[ ,;|·•–—-]*(?:" + _words(_WEEKDAYS) + r"\.?,?)?[ ,;|·•–—-]*$",
+    re.IGNORECASE,
+)
+_DATE_LINE_CHARS = 80
+"""No date line is longer ("Aktualisiert am Donnerstag, 21. Dezember 2023, um 12:31 Uhr")."""
+_CLOCK = re.compile(
+    r"(?<![0-9.:])[0-9]{1,2}[:.][0-9]{2} ?uhr\b|(?<![0-9.:])[0-9]{1,2}:[0-9]{2}(?![0-9])", re.I
+)
+_BYLINE_DATE_LABEL = re.compile(r"aktualisiert|veröffentlicht|stand:", re.IGNORECASE)
+
+
+def date_span(text: str, *, now: datetime | None = None) -> tuple[int, int] | None:
+    """(start, end) of the first valid written date in `text` and the time written right after
+    it: "28.04.2023, 19:25 Uhr" in "Erschienen am 28.04.2023, 19:25 Uhr". None without one.
+    `text` is read as given (page texts are whitespace-collapsed already)."""
+    anchor: datetime | None = None
+    for match in _DATE.finditer(text[:MAX_SCAN_CHARS]):
+        anchor = anchor or _anchor(now)  # the clock is read once, and only for a date-like match
+        if _date_of(match, anchor) is None:
+            continue
+        gap = _GAP_AFTER.match(text, match.end())
+        after = _TIME.match(text, gap.end() if gap else match.end())
+        if after and after.end() > (gap.end() if gap else match.end()):
+            return match.start(), after.end()
+        return match.start(), match.end()
+    return None
+
+
+def date_in(text: str) -> str | None:
+    """The date (with its time, if written) inside a longer text, as written."""
+    span = date_span(text)
+    return text[span[0] : span[1]].strip() if span else None
+
+
+def date_line_label(text: str) -> str | None:
+    """For a line that is a date and nothing else (a label, a weekday, the date, its time:
+    "Stand: 21.01.2022, 12:31 Uhr", "Dienstag, 27. August 2024"), its label ("" when it has
+    none); None for any other text."""
+    if len(text) > _DATE_LINE_CHARS:
+        return None
+    span = date_span(text)
+    if span is None:
+        return None
+    before, after = text[: span[0]].strip(), text[span[1] :].strip(" .,;)")
+    label = _LINE_LABEL.match(before)
+    if after or not label:
+        return None
+    return label["label"] or ""
+
+
+def date_or_label_start(text: str) -> int | None:
+    """Where the first date, clock time or date label ("aktualisiert", "veröffentlicht",
+    "Stand:") in `text` starts: a byline ends there ("Von Anna Muster | 15.06.2024, 18:05 Uhr").
+    None without any."""
+    span = date_span(text)
+    starts = [m.start() for m in (_CLOCK.search(text), _BYLINE_DATE_LABEL.search(text)) if m]
+    starts += [span[0]] if span else []
+    return min(starts, default=None)
+
+
+def mentions_date_or_time(text: str) -> bool:
+    """The text has a written date or a clock time ("12:31") in it."""
+    return bool(_CLOCK.search(text)) or date_span(text) is not None
+
+
 # --- Steps ------------------------------------------------------------------------------------
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 
 _WHITESPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -30,9 +31,15 @@ def letter_share(text: str) -> float:
     """Share of letters (and the vowel signs of scripts like Devanagari) among the visible
     characters: 0.77-0.98 in the article texts of both dev sets, in any script; about 0.5 in
     binary data decoded as text."""
-    visible = [ch for ch in text if not ch.isspace()]
-    letters = sum(ch.isalpha() or unicodedata.category(ch).startswith("M") for ch in visible)
-    return letters / len(visible) if visible else 0.0
+    counts = Counter(text)  # each distinct character is looked up once
+    visible = letters = 0
+    for char, count in counts.items():
+        if char.isspace():
+            continue
+        visible += count
+        if char.isalpha() or unicodedata.category(char).startswith("M"):
+            letters += count
+    return letters / visible if visible else 0.0
 
 
 def fingerprint(body: str) -> str:

@@ -13,7 +13,11 @@ import pytest
 from newscrawler.dates import (
     BERLIN,
     MAX_CLOCK_SKEW,
+    date_in,
+    date_line_label,
+    date_or_label_start,
     is_plausible_published,
+    mentions_date_or_time,
     normalize_date,
     parse_date,
     to_datetime,
@@ -423,3 +427,52 @@ def test_utc_iso() -> None:
     assert utc_iso(datetime(2022, 1, 21, 12, 31, 5, 999, tzinfo=BERLIN)) == (
         "2022-01-21T11:31:05+00:00"
     )
+
+
+# --- Dates in running text ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Erschienen am 28.04.2023, 19:25 Uhr", "28.04.2023, 19:25 Uhr"),
+        ("Von Anna Muster | 15.06.2024, 18:05 Uhr", "15.06.2024, 18:05 Uhr"),
+        ("Stand: 21. Januar 2022 um 12:31 Uhr", "21. Januar 2022 um 12:31 Uhr"),
+        ("Die Stadt hat am 21.01.2022 beschlossen", "21.01.2022"),
+        ("Am 32.01.2022 war nichts, am 2.2.2022 schon", "2.2.2022"),  # no date, then one
+        ("Version 2.10 ist da", None),
+        ("", None),
+    ],
+)
+def test_date_in_running_text(text: str, found: str | None) -> None:
+    assert date_in(text) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("21. Januar 2022, 12:31 Uhr", ""),
+        ("Dienstag, 27. August 2024", ""),
+        ("Stand: 21.01.2022, 12:31 Uhr", "Stand"),
+        ("Aktualisiert am 21.01.2022 um 12:31 Uhr", "Aktualisiert"),
+        ("Die Stadt hat am 21.01.2022 beschlossen", None),
+        ("Veröffentlicht am 14.10.2021 um 09:15 Uhr von Lars Janßen", None),
+        ("Im Jahr 2023 hatte die Stadt noch 12.000 Einwohner weniger.", None),
+    ],
+)
+def test_date_line_label(text: str, label: str | None) -> None:
+    assert date_line_label(text) == label
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Von Anna Muster | 15.06.2024, 18:05 Uhr", 18),
+        ("Anna Muster, aktualisiert vor 5 Minuten", 13),
+        ("Anna Muster 12:31 Uhr", 12),
+        ("Anna Muster und Max Beispiel", None),
+    ],
+)
+def test_where_a_byline_ends(text: str, start: int | None) -> None:
+    assert date_or_label_start(text) == start
+    assert mentions_date_or_time(text) is (start is not None and "aktualisiert" not in text)

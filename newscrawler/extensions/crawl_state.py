@@ -37,6 +37,7 @@ from newscrawler.publish.layout import (
     state_url,
     warn_about_unrecorded_feeds,
 )
+from newscrawler.redis_access import redis_prefix
 from newscrawler.state import (
     StateError,
     StateLost,
@@ -45,6 +46,7 @@ from newscrawler.state import (
     new_owner_id,
     open_state,
     public_url,
+    with_key_prefix,
 )
 
 if TYPE_CHECKING:
@@ -77,6 +79,7 @@ class CrawlState:
         )
         check_state_location(crawler.settings)
         url = state_url(crawler.settings, spider.name)
+        url = with_key_prefix(url, redis_prefix(crawler.settings))
         self.url = public_url(url)
         """The state's URL for logs and the summary (without a password)."""
         self.lock = acquire_run_lock(run_lock_path(url, crawler.settings, spider.name))

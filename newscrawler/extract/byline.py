@@ -4,10 +4,12 @@ Redakteurin") and found in the visible byline when the metadata names none."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawler import dates
 from newscrawler.text import normalize_text
 
 # News agencies and the like: single-token bylines that are real authors.
@@ -40,12 +42,19 @@ _LEAD_IN = re.compile(
 _SEPARATORS = re.compile(r"\s+(?:und|and|&|sowie|u\.)\s+|\s*[,;|/•·]\s*|\s+-\s+")
 _PARENTHESES = re.compile(r"\s*[(\[][^)\]]{0,40}[)\]]")
 _EMAIL_OR_URL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
-_DATE_TAIL = re.compile(
-    r"\s*(?:[|,·•-]\s*)?(?:\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}|\d{1,2}\.\s+[A-ZÄÖÜ][a-zäöü]+\s+\d{4}|"
-    r"\d{4}-\d{2}-\d{2}|\d{1,2}[:.]\d{2}\s*Uhr|aktualisiert|veröffentlicht|stand:|"
-    r"lesezeit|\d+\s*min).*$",
-    re.IGNORECASE,
-)
+_READING_TIME = re.compile(r"lesezeit|\d+\s*min", re.IGNORECASE)
+_TAIL_SEPARATORS = " \t|,·•-"
+
+
+def _without_date_tail(text: str) -> str:
+    """A byline without what follows the names: the date, its label, the reading time."""
+    starts = [dates.date_or_label_start(text)]
+    reading = _READING_TIME.search(text)
+    starts.append(reading.start() if reading else None)
+    cut = min((start for start in starts if start is not None), default=len(text))
+    return text[:cut].rstrip(_TAIL_SEPARATORS)
+
+
 _NOT_A_NAME = re.compile(
     r"\b(?:uhr|minuten?|min\.?|lesezeit|artikel|startseite|teilen|kommentar(?:e|en)?|foto|"
     r"fotos|bild|bilder|mehr|profil|folgen|newsletter|anzeige|abonnieren|podcast|video|"
@@ -92,7 +101,7 @@ def split_names(text: str) -> list[str]:
     initials or credits in parentheses removed; "A und B", "A, B", "A & B" split."""
     text = _PARENTHESES.sub("", normalize_text(_EMAIL_OR_URL.sub(" ", text)))
     text = _LEAD_IN.sub("", text)
-    text = _DATE_TAIL.sub("", text)
+    text = _without_date_tail(text)
     parts = [p for p in (_clean_part(raw) for raw in _SEPARATORS.split(text)) if p]
     if len(parts) > 1:
         # After a comma a single word is a place or a role ("Von Anna Muster, Hamburg"),
@@ -180,18 +189,29 @@ def _byline_text(element: HtmlElement) -> str | None:
     return None
 
 
+def _byline_candidates(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements of the body marked as author or byline, or links to an author page. A loop in
+    Python over each element's attributes: an XPath with `contains()` over five attributes took
+    16 ms a page in libxml2 (measured on both dev sets), this takes about 1."""
+    body = tree.find("body")
+    for element in (body if body is not None else tree).iter(etree.Element):
+        attributes = element.attrib
+        if not attributes or element.tag in ("script", "style", "meta"):
+            continue
+        marker = " ".join(attributes.get(name) or "" for name in _MARKER_ATTRIBUTES)
+        if _AUTHOR_CLASS.search(marker) or (
+            element.tag == "a" and _AUTHOR_HREF.search(attributes.get("href") or "")
+        ):
+            yield element
+
+
+_MARKER_ATTRIBUTES = ("class", "id", "itemprop", "rel", "data-testid")
+
+
 def visible_byline(tree: HtmlElement) -> list[str]:
     """Author names from the first byline on the page: elements marked as author/byline (class,
     itemprop, rel), innermost first, outside comments, teasers and navigation."""
-    body = tree.find("body")
-    root = body if body is not None else tree
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
-            continue
-        if not _AUTHOR_CLASS.search(_marker(element)) and not (
-            element.tag == "a" and _AUTHOR_HREF.search(element.get("href") or "")
-        ):
-            continue
+    for element in _byline_candidates(tree):
         if _in_skipped_context(element):
             continue
         texts = []

@@ -11,14 +11,14 @@ read German words (`newscrawler.extract.german`) run only when `context.german` 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from newscrawler import dates
 from newscrawler.extract import german
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block
 from newscrawler.extract.byline import name_line
-from newscrawler.extract.paywall import looks_scrambled
+from newscrawler.extract.paywall import LetterProfile, looks_scrambled
 
 _I = re.IGNORECASE
 _WORD = re.compile(r"\w+")
@@ -51,7 +51,7 @@ class CleanupContext:
     """The site profile's boilerplate patterns (`ExtractionRules.boilerplate`)."""
     german: bool = False
     """The page reads as German: the German passes run."""
-    scramble_reference: Counter[str] | None = None
+    scramble_reference: LetterProfile | None = None
     """Letter pairs of the page's readable text, on pages with paywall evidence only: blocks
     whose spelling is unlike it are scrambled (`paywall.looks_scrambled`)."""
     captions: Sequence[str] = ()
@@ -190,7 +190,7 @@ def page_header(
             dropped[index] = "headline"
         elif context.kicker and squash(block.text) == squash(context.kicker):
             dropped[index] = "kicker"
-        elif context.german and german.DATE_LINE.match(block.text):
+        elif context.german and dates.date_line_label(block.text) is not None:
             dropped[index] = "dateline"
     return dropped
 
@@ -215,7 +215,7 @@ def _is_byline(block: Block, context: CleanupContext) -> bool:
         return False
     if _is_signature(text, context):
         return True
-    return bool(german.DATE_OR_TIME.search(text) or (context.german and german.VON.match(text)))
+    return dates.mentions_date_or_time(text) or bool(context.german and german.VON.match(text))
 
 
 def _is_signature(text: str, context: CleanupContext) -> bool:

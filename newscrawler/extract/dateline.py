@@ -1,5 +1,6 @@
 """Publication dates shown on the page: `<time datetime>`, microdata, and visible datelines
-("28.04.2023, 19:25 Uhr"), for pages whose metadata has none."""
+("28.04.2023, 19:25 Uhr"), for pages whose metadata has none. Where a date stands in a text and
+what its label means is `newscrawler.dates`' knowledge; this module finds the elements."""
 
 from __future__ import annotations
 
@@ -8,29 +9,15 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newscrawler.dates import MODIFIED_LABEL, PUBLISHED_LABEL, date_span
 from newscrawler.text import normalize_text
 
-_MODIFIED = re.compile(r"aktualisiert|update|geändert|stand\b|zuletzt|modified", re.IGNORECASE)
-_PUBLISHED = re.compile(r"veröffentlicht|erschienen|publiziert|published|erstellt", re.IGNORECASE)
 _DATE_CLASS = re.compile(r"date|datum|time|zeit|publish|dateline|meta|info", re.IGNORECASE)
-_DATE_TEXT = re.compile(
-    r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})\b(?:,?\s*(?:um\s*)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?"
-    r"|\b\d{1,2}\.\s+(?:Jan|Feb|Mär|Apr|Mai|Jun|Jul|Aug|Sep|Okt|Nov|Dez)[a-zä]*\.?\s+\d{4}"
-    r"(?:,?\s*(?:um\s*)?\d{1,2}[:.]\d{2}(?:\s*Uhr)?)?",
-    re.IGNORECASE,
-)
 _MAIN = etree.XPath("(//article | //main)[1]")
 _ITEMPROP = etree.XPath(
     "//*[@itemprop=$prop][@datetime or @content]/@datetime | "
     "//*[@itemprop=$prop][not(@datetime)]/@content"
 )
-
-
-def date_in(text: str) -> str | None:
-    """The German date (with its time, if written) inside a longer text:
-    "28.04.2023, 19:25 Uhr" from "Erschienen am 28.04.2023, 19:25 Uhr"."""
-    match = _DATE_TEXT.search(text)
-    return match.group() if match else None
 
 
 def _context(element: HtmlElement) -> str:
@@ -57,7 +44,7 @@ def time_element_date(tree: HtmlElement) -> str | None:
     for time in scopes[0].iter("time"):
         value = (time.get("datetime") or "").strip()
         context = _context(time)
-        if not value or (_MODIFIED.search(context) and not _PUBLISHED.search(context)):
+        if not value or (MODIFIED_LABEL.search(context) and not PUBLISHED_LABEL.search(context)):
             continue
         return value
     return None
@@ -76,11 +63,11 @@ def visible_dateline(tree: HtmlElement) -> str | None:
         text = normalize_text(element.text_content())
         if not text or len(text) > 120:
             continue
-        match = _DATE_TEXT.search(text)
-        if not match:
+        span = date_span(text)
+        if span is None:
             continue
-        before = text[: match.start()]
-        if _MODIFIED.search(before) and not _PUBLISHED.search(before):
+        before = text[: span[0]]
+        if MODIFIED_LABEL.search(before) and not PUBLISHED_LABEL.search(before):
             continue
-        return match.group()
+        return text[span[0] : span[1]]
     return None

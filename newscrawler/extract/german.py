@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from newscrawler import dates
+
 _I = re.IGNORECASE
 _WORD = re.compile(r"\w+")
 
@@ -29,13 +31,12 @@ FURNITURE = re.compile(
     r"verwendete quellen:?|quellen:?|mit agenturmaterial\.?|"
     r"mit material (?:von|der) .{1,60}|(?:author|autor(?:in)?|text)\s*:\s*\S.{0,60}|"
     r"(?:dpa|afp|apa|reuters)[- ]?(?:infografik|grafik)|grafik-\w+ nr\.\s*\d+.*|"
-    r"[-–]?\s*(?:aktualisiert|veröffentlicht|erschienen|stand)(?: am)?:?[\d.:, ]*(?:uhr)?)$",
+    r"[-–]?\s*(?:aktualisiert|veröffentlicht|erschienen|stand)(?: am)?:?)$",
     _I,
 )
 
 # A broadcast slot after "Dieses Thema im Programm:": "NDR 1 Welle Nord | 12.05.2024 | 14:00 Uhr".
 _PROGRAMME_SLOT = re.compile(r"^(?:[^|]{1,60}\|){2,}[^|]{0,60}$")
-DATE_OR_TIME = re.compile(r"\d{1,2}\.\d{1,2}\.\d{2,4}|\d{1,2}:\d{2}")
 
 # Captions and credits: short blocks that start or end with a credit.
 _CREDIT_START = re.compile(
@@ -116,13 +117,6 @@ _BIO_ROLE = re.compile(
     r"schreibt (?:seit|für|über)|arbeitet (?:seit|für|als)",
     _I,
 )
-# A date line on its own before the text ("21. Januar 2022, 12:31 Uhr"): the dateline.
-DATE_LINE = re.compile(
-    r"^(?:(?:am|vom|stand|aktualisiert|veröffentlicht|erschienen)(?: am)?:?\s*)?"
-    r"(?:[A-Za-zäÄ]+,?\s+)?\d{1,2}\.\s*(?:\d{1,2}\.|[A-Za-zäÄ]+\.?)\s*(?:\d{2,4})?"
-    r"(?:,?\s*(?:um\s*)?\d{1,2}[:.]\d{2}(?:\s*uhr)?)?$",
-    _I,
-)
 VON = re.compile(r"^von\b", _I)
 
 
@@ -131,7 +125,7 @@ def _words(text: str) -> int:
 
 
 def _programme_slot(text: str) -> bool:
-    return bool(_PROGRAMME_SLOT.match(text) and DATE_OR_TIME.search(text))
+    return bool(_PROGRAMME_SLOT.match(text) and dates.mentions_date_or_time(text))
 
 
 def _appeal(text: str) -> bool:
@@ -159,7 +153,7 @@ _FURNITURE_TESTS: tuple[tuple[int, Callable[[str], object]], ...] = (
 def is_furniture(text: str) -> bool:
     """A German block that is page furniture: a fixed phrase, a caption or credit, a promo, a
     paywall prompt, a disclaimer, an appeal to pay."""
-    if FURNITURE.match(text):
+    if FURNITURE.match(text) or dates.date_line_label(text):  # "Stand: 21.01.2022, 12:31 Uhr"
         return True
     words = _words(text)
     return any(words <= longest and test(text) for longest, test in _FURNITURE_TESTS)

@@ -300,7 +300,7 @@ def date_published(doc: Document) -> PublishedDate:
         value = _normalized(raw, doc)
         if not value and layer == "rules" and raw:
             # a selected element's text: "Erschienen am 02.06.2024, 10:00 Uhr"
-            value = _normalized(dateline.date_in(raw), doc)
+            value = _normalized(dates.date_in(raw), doc)
         if not value:
             continue
         if not dates.is_plausible_published(value, doc.crawled_at):

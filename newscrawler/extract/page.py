@@ -32,7 +32,6 @@ from newscrawler.extract.paywall import (
     PaywallInfo,
     find_paywall,
     looks_scrambled,
-    page_reference,
 )
 from newscrawler.extract.title import Headlines
 from newscrawler.items import NewsArticle
@@ -101,15 +100,16 @@ def extract_page_with_rules(
     the rules of a new site profile)."""
     crawled = (crawled_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     doc = parse_document(html, url, crawled, rules)
-    # 1. What no reader can read leaves the page; trafilatura reads the rest as it is.
+    # 1. What no reader can read leaves the page (scripts, styles, templates: their JSON-LD is
+    # read); trafilatura reads the rest as it is.
+    strip_code(doc.tree)
     paywall = find_paywall(doc)
     removed = remove_unreadable(doc, paywall)
     # Blocks are compared with the page's text once the unreadable parts are gone, to tell
     # scrambled text (paywalled pages only: elsewhere no text is scrambled).
-    scramble_reference = page_reference(doc.tree) if paywall.evident else None
+    scramble_reference = paywall.reference if paywall.evident else None
     raw_blocks = _main_text(doc)
     # 2. The metadata layers; authors who sign a line of the text.
-    strip_code(doc.tree)
     fields = read_fields(doc)
     blocks = unglued(raw_blocks, doc.heading, fields.headline_variants)
     fields = _with_signed_authors(fields, blocks)
@@ -151,14 +151,19 @@ def remove_unreadable(doc: Document, paywall: PaywallInfo) -> list[tuple[str, st
     removed += [
         ("site rule", e) for selector in doc.rules.remove for e in select(doc.tree, selector)
     ]
-    report = []
+    report, gone = [], []
     for reason, element in removed:
-        if element.getparent() is not None:
-            report.append((reason, " ".join(element.text_content().split())[:200]))
+        # not already gone with an element around it
+        if any(ancestor is doc.tree for ancestor in element.iterancestors()):
+            report.append((reason, " ".join(element.text_content().split())))
+            gone.append(element.text_content())
             element.drop_tree()  # keeps the tail text, which belongs to the parent
+    if paywall.reference is not None and gone:
+        # what scrambled text is measured against: the page's text without what left it
+        paywall.reference = paywall.reference.without(" ".join(gone))
     if any(word in doc.html for word in SCREEN_READER_WORDS):
         drop_screen_reader_text(doc.tree)
-    return [(reason, text) for reason, text in report if text]
+    return [(reason, text[:200]) for reason, text in report if text]
 
 
 def _main_text(doc: Document) -> list[Block]:

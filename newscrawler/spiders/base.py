@@ -44,7 +44,13 @@ from newscrawler.options import (
     Options,
 )
 from newscrawler.page_checks import count_tags, looks_binary, media_type
-from newscrawler.request_meta import DISCOVERY_META_KEY, LEAD_META_KEY, START_POINT_META_KEY
+from newscrawler.request_meta import (
+    DISCOVERY_META_KEY,
+    FETCHED_AT_META_KEY,
+    LEAD_META_KEY,
+    START_POINT_META_KEY,
+    WARC_RECORD_META_KEY,
+)
 from newscrawler.urls import host_of, replace_origin, strip_tracking
 from newscrawler.workers import ExtractionCrashed, ExtractionWorkers
 
@@ -148,6 +154,11 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         if self.base_url and self.site_profile.serves(host_of(url)):
             return replace_origin(url, self.base_url)
         return url
+
+    def profile_for(self, url: str) -> SiteProfile:
+        """The profile of the site a fetched page belongs to: the spider's (a `warc` run over
+        every site names each page's own)."""
+        return self.site_profile
 
     def site_url(self, fetched_url: str) -> str:
         """The site's own URL for a fetched one (inverse of `fetch_url`)."""
@@ -347,7 +358,8 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             return
         article = page.article
         article.url = strip_tracking(response.url)
-        article.site = self.site_profile.name
+        article.site = self.profile_for(response.url).name
+        article.warc = response.meta.get(WARC_RECORD_META_KEY)
         self._stat("articles_extracted")
         yield article
 
@@ -360,7 +372,7 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
                 response.body,
                 self.site_url(response.url),
                 declared_encoding=declared,
-                crawled_at=datetime.now(timezone.utc),
+                crawled_at=response.meta.get(FETCHED_AT_META_KEY) or datetime.now(timezone.utc),
             )
         except ExtractionCrashed as error:  # a crash in C code, out of memory, a hang
             logger.warning("Extraction worker lost this page (%s): %s", error, response.url)
@@ -406,7 +418,7 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             return False
         if article.word_count < MIN_BODY_WORDS and not article.is_paywalled:
             return False  # a gallery or video page marked up as an article
-        if self.site_profile.article_url_re is not None:
+        if self.profile_for(article.url).article_url_re is not None:
             return True
         return bool(article.date_published or article.authors)
 

@@ -8,7 +8,7 @@ from lxml import etree
 
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block, blocks_from_body
 from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture
-from newscrawler.extract.paywall import letter_pairs
+from newscrawler.extract.paywall import LetterProfile
 
 GERMAN = CleanupContext(german=True)
 OTHER = CleanupContext(german=False)
@@ -208,7 +208,7 @@ PAGE = (
 
 def test_scrambled_text_goes_and_is_reported_on_a_paywalled_page() -> None:
     blocks = [_p(READABLE), _p(SCRAMBLED)]
-    reference = letter_pairs(f"{PAGE} {READABLE} {SCRAMBLED}")  # the whole page's text
+    reference = LetterProfile.of(f"{PAGE} {READABLE} {SCRAMBLED}")  # the whole page's text
     cleaned = clean_blocks(blocks, CleanupContext(scramble_reference=reference))
     assert [b.text for b in cleaned.blocks] == [READABLE]
     assert cleaned.scrambled
@@ -237,7 +237,7 @@ def test_without_paywall_evidence_no_text_is_taken_for_scrambled() -> None:
 def test_real_text_of_any_language_is_not_scrambled(text: str) -> None:
     # the page's own text is the yardstick, whatever its language: here, the text twice more
     # (a teaser and a description of the article elsewhere on the page)
-    context = CleanupContext(scramble_reference=letter_pairs(text * 3))
+    context = CleanupContext(scramble_reference=LetterProfile.of(text * 3))
     assert [b.text for b in clean_blocks([_p(text)], context).blocks] == [text]
 
 

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 
 from newscrawler.extract.document import parse_document
-from newscrawler.extract.paywall import find_paywall, is_free, letter_pairs, looks_scrambled
+from newscrawler.extract.paywall import LetterProfile, find_paywall, is_free, looks_scrambled
 from newscrawler.sites.rules import NO_RULES
 
 
@@ -37,7 +37,8 @@ NAVIGATION = (
     "Neue Buslinie verbindet die Dörfer im Amt mit dem Bahnhof der Kreisstadt ab Dezember. "
     "Die Feuerwehr übt am Wochenende mit den Nachbarwehren am Deich bei Sturmflut."
 )
-PAGE = letter_pairs(f"{GERMAN} {ENGLISH} {NAVIGATION}")
+PAGE_TEXT = f"{GERMAN} {ENGLISH} {NAVIGATION}"
+PAGE = LetterProfile.of(PAGE_TEXT)
 
 
 def test_german_and_english_text_is_not_scrambled() -> None:
@@ -57,8 +58,7 @@ def test_german_and_english_text_is_not_scrambled() -> None:
     ],
 )
 def test_shifted_or_replaced_letters_are_scrambled(scrambled: str) -> None:
-    reference = PAGE.copy()
-    reference.update(letter_pairs(scrambled))  # the scrambled text is part of the page
+    reference = LetterProfile.of(f"{PAGE_TEXT} {scrambled}")  # the scrambled text is on the page
     assert looks_scrambled(scrambled, reference)
 
 
