@@ -15,6 +15,7 @@ import gzip
 import json
 import sys
 from dataclasses import asdict
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from newscrawler.schema import article_json_schema_text

@@ -78,6 +78,13 @@ def _whole_number(value: Any, *, minimum: int) -> int | None:
     return number
 
 
+def _gzip_level(value: Any) -> int | None:
+    level = _whole_number(value, minimum=0)
+    if level is not None and level > 9:
+        raise ValueError(f"out of range: {value!r}")
+    return level
+
+
 _TRUE = frozenset({"1", "true", "yes", "on"})
 _FALSE = frozenset({"0", "false", "no", "off"})
 
@@ -144,6 +151,7 @@ HTTP_URL = Kind("an http(s) URL such as https://www.example.de/rss", parse_http_
 ORIGIN = Kind("an http(s) origin such as http://127.0.0.1:8000", parse_origin)
 SITE = Kind("a host name such as www.example.de, or an http(s) URL", parse_site)
 TEXT = Kind("text", _text)
+GZIP_LEVEL = Kind("a gzip level from 0 to 9", _gzip_level)
 
 
 # --- Options and their declarations -------------------------------------------------------------
@@ -259,6 +267,9 @@ SETTINGS = Options(
     Option("NEWSCRAWLER_SUMMARY_PATH", TEXT, "where run summaries go (%(name)s, %(time)s)"),
     Option("NEWSCRAWLER_FRONTIER_URL", TEXT, "redis://… of a shared frontier"),
     Option("NEWSCRAWLER_FRONTIER_IDLE_CLOSE", SECONDS, "idle seconds before a worker ends"),
+    Option("NEWSCRAWLER_REDIS_PREFIX", TEXT, "the first part of every Redis key"),
+    Option("NEWSCRAWLER_WARC", SWITCH, "write the fetched pages as WARC beside the JSON lines"),
+    Option("NEWSCRAWLER_WARC_GZIP_LEVEL", GZIP_LEVEL, "compression of the WARC records"),
     what="setting",
 )
 """The `NEWSCRAWLER_*` settings (defaults and comments in `newscrawler/settings.py`)."""

@@ -27,10 +27,11 @@ import scrapy
 from scrapy import signals
 
 from newscrawler.discovery import ArticleLead, is_listing_url
+from newscrawler.options import TEXT, Option, OptionError, Options, parse_site
 from newscrawler.request_meta import ARCHIVED_META_KEY, LEAD_META_KEY
 from newscrawler.sites import PROFILES, SiteProfile
 from newscrawler.spiders.base import NewsSpider
-from newscrawler.spiders.news import parse_site, site_profile_for
+from newscrawler.spiders.news import site_profile_for
 from newscrawler.urls import host_of, strip_tracking
 from newscrawler.warc.reader import ArchivedResponse, ArchiveScan, Damage, warc_files
 
@@ -42,7 +43,7 @@ EVERY_SITE = SiteProfile(name="warc", hosts=(), discover_sitemaps=False)
 def archive_profile(site: str) -> SiteProfile:
     """`-a site=`: a profile by its name (`shz`), else the site of a host or URL, as for
     `scrapy crawl news -a site=`."""
-    return PROFILES.get(site.strip()) or site_profile_for(parse_site(site))
+    return PROFILES.get(site.strip()) or site_profile_for(parse_site(site) or site)
 
 
 class WarcSpider(NewsSpider):
@@ -59,15 +60,27 @@ class WarcSpider(NewsSpider):
         "DOWNLOADER_MIDDLEWARES": {"newscrawler.middlewares.warc.ArchiveReplayMiddleware": 950},
     }
 
-    def __init__(self, *args: Any, path: str | None = None, site: str | None = None, **kwargs: Any):
-        if not path:
-            raise ValueError("scrapy crawl warc needs -a path=FILE|DIR|GLOB (WARC files)")
-        self.paths = warc_files(path)
-        self.every_site = not site
-        self.site_profile = archive_profile(site) if site else EVERY_SITE
-        super().__init__(*args, **kwargs)
+    arguments = NewsSpider.arguments + Options(
+        Option("path", TEXT, "WARC files: a file, a folder or a glob pattern"),
+        Option("site", TEXT, "a profile name or a host (default: every site)"),
+    )
+    path: str | None
+    site: str | None
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)  # the declared arguments become attributes
         self.name = self.site_profile.name
         self.scan_counts: Counter[str] = Counter()
+
+    def choose_site_profile(self) -> SiteProfile:
+        if not self.path:
+            raise OptionError("scrapy crawl warc needs -a path=FILE|DIR|GLOB (WARC files)")
+        try:
+            self.paths = warc_files(self.path)
+        except ValueError as error:
+            raise OptionError(str(error)) from None
+        self.every_site = not self.site
+        return archive_profile(self.site) if self.site else EVERY_SITE
 
     # --- Which records, which site ------------------------------------------------------------
 
