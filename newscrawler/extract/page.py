@@ -7,6 +7,7 @@ import itertools
 import logging
 import re
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
@@ -41,6 +42,9 @@ from newscrawler.sites.rules import ExtractionRules
 from newscrawler.text import count_words, fingerprint, letter_share
 from newscrawler.urls import strip_tracking
 
+if TYPE_CHECKING:
+    from newscrawler.syndication import Signature
+
 logger = logging.getLogger(__name__)
 
 SUSPICIOUS_DROP = 0.5
@@ -65,6 +69,9 @@ class ExtractedPage:
     """(reason, text) of each block of the main text the cleanup removed ("furniture",
     "link list", "pointer", "headline", "scrambled", ...), and of each element removed from
     the page before trafilatura read it ("unreadable", "site rule")."""
+    signature: Signature | None = field(default=None, compare=False)
+    """The body's MinHash signature for the syndication index, set by the extraction workers
+    (`newscrawler.workers.extract_with_signature`)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Things that went wrong on this page without stopping it: "body-mostly-dropped" (our
     cleanup removed most of trafilatura's text on a page without paywall evidence)."""

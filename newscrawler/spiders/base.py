@@ -35,7 +35,12 @@ from newscrawler.discovery import (
 )
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
 from newscrawler.page_checks import count_tags, looks_binary, media_type
-from newscrawler.request_meta import DISCOVERY_META_KEY, LEAD_META_KEY, START_POINT_META_KEY
+from newscrawler.request_meta import (
+    DISCOVERY_META_KEY,
+    LEAD_META_KEY,
+    START_POINT_META_KEY,
+    SYNDICATION_META_KEY,
+)
 from newscrawler.urls import host_of, replace_origin, strip_tracking
 from newscrawler.workers import ExtractionCrashed, ExtractionWorkers
 
@@ -340,6 +345,8 @@ class NewsSpider(scrapy.Spider):
         if page is None or not self.is_wanted(page, response.url):
             return
         article = page.article
+        if page.signature is not None:  # for the syndication middleware
+            response.meta[SYNDICATION_META_KEY] = page.signature
         article.url = strip_tracking(response.url)
         article.site = self.site_profile.name
         self._stat("articles_extracted")

@@ -33,6 +33,7 @@ scripts compute some key names).
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -43,6 +44,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import redis
 
+from newscrawler import syndication
 from newscrawler.redis_client import Lease, connect
 from newscrawler.state import public_url
 from newscrawler.state.base import (
@@ -53,6 +55,7 @@ from newscrawler.state.base import (
     StateLost,
     StateStore,
 )
+from newscrawler.syndication import Copy, CopyMatch, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -204,6 +207,78 @@ return 1
 """
 
 
+# The syndication index, shared by every spider of the Redis (keys under SHARED_SCOPE): `copies`
+# maps a copy's id (16 hex digits) to its record as JSON; band buckets live in hashes sharded by
+# the bucket's top bits (`b:<shard>`, field: the other bits in hex, value: the ids, comma
+# separated). Reading and writing are two scripts; the write inserts only if the buckets it read
+# are unchanged (compare and set), else the caller reads again.
+
+COPY_READ = """
+-- KEYS: copies   ARGV: own id, max candidates, (band key, field)...
+local own = redis.call('HGET', KEYS[1], ARGV[1])
+if own then return {own, {}, {}} end
+local values, seen, ids = {}, {}, {}
+local limit = tonumber(ARGV[2])
+for i = 3, #ARGV, 2 do
+  local v = redis.call('HGET', ARGV[i], ARGV[i + 1]) or ''
+  values[#values + 1] = v
+  for id in string.gmatch(v, '[^,]+') do
+    if not seen[id] and #ids < limit then seen[id] = true; ids[#ids + 1] = id end
+  end
+end
+local records = {}
+if #ids > 0 then
+  local got = redis.call('HMGET', KEYS[1], unpack(ids))
+  for i = 1, #ids do
+    if got[i] then records[#records + 1] = ids[i]; records[#records + 1] = got[i] end
+  end
+end
+return {'', values, records}
+"""
+
+COPY_WRITE = """
+-- KEYS: copies   ARGV: id, record json, (band key, field, value read)...
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+for i = 3, #ARGV, 3 do
+  if (redis.call('HGET', ARGV[i], ARGV[i + 1]) or '') ~= ARGV[i + 2] then return 0 end
+end
+for i = 3, #ARGV, 3 do
+  local v = ARGV[i + 2]
+  if v == '' then v = ARGV[1] else v = v .. ',' .. ARGV[1] end
+  redis.call('HSET', ARGV[i], ARGV[i + 1], v)
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
+
+SHARED_SCOPE = "@shared"
+"""Key scope of what all spiders share (no spider name can hold "@")."""
+BAND_SHARD_BITS = 19
+"""Band buckets are grouped in 2^19 hashes: about 100 entries each at a million copies, small
+enough for Redis's compact hash encoding."""
+MAX_CANDIDATES = 1000
+"""Candidates compared per copy at most (a bucket shared by very many texts holds boilerplate)."""
+COPY_ATTEMPTS = 5
+
+
+def _hex_id(copy_id: int) -> str:
+    return f"{copy_id & 0xFFFF_FFFF_FFFF_FFFF:016x}"
+
+
+def copy_json(copy: Copy) -> str:
+    hashes = base64.b64encode(copy.signature.hashes).decode()
+    record = [_hex_id(copy.cluster), copy.url, copy.site, copy.seen, copy.signature.shingles]
+    return json.dumps([*record, hashes], separators=(",", ":"), ensure_ascii=False)
+
+
+def copy_from_json(hex_id: str, value: str) -> Copy:
+    cluster, url, site, seen, shingles, hashes = json.loads(value)
+    signed = int.from_bytes(bytes.fromhex(hex_id), "big", signed=True)
+    cluster_id = int.from_bytes(bytes.fromhex(cluster), "big", signed=True)
+    signature = Signature(base64.b64decode(hashes), int(shingles))
+    return Copy(signed, url, site, seen, signature, cluster_id)
+
+
 # --- URLs -------------------------------------------------------------------------------------
 
 
@@ -277,7 +352,10 @@ class RedisState(StateStore):
         if not spider:
             raise StateError(f"the Redis state URL names no spider (?spider=): {self.public_url}")
         self.lease = self._lease_seconds(ours.get("lease"))
-        self.prefix = f"{ours.get('key_prefix') or DEFAULT_KEY_PREFIX}:{spider}:"
+        base = ours.get("key_prefix") or DEFAULT_KEY_PREFIX
+        self.prefix = f"{base}:{spider}:"
+        self.shared_prefix = f"{base}:{SHARED_SCOPE}:"
+        """Keys every spider shares: the syndication index."""
         self.host = socket.gethostname()
         self._lost: StateLost | None = None
         self._lost_reported = False
@@ -295,6 +373,8 @@ class RedisState(StateStore):
         self._lua_note_unchanged = register(NOTE_UNCHANGED)
         self._lua_take_over = register(TAKE_OVER)
         self._lua_begin_run = register(BEGIN_RUN)
+        self._lua_copy_read = register(COPY_READ)
+        self._lua_copy_write = register(COPY_WRITE)
 
     def _lease_seconds(self, value: str | None) -> float:
         try:
@@ -326,6 +406,9 @@ class RedisState(StateStore):
 
     def _k(self, *names: str) -> str:
         return self.prefix + ":".join(names)
+
+    def _shared_k(self, *names: str) -> str:
+        return self.shared_prefix + ":".join(names)
 
     # --- Failures -----------------------------------------------------------------------------
 
@@ -566,6 +649,55 @@ class RedisState(StateStore):
             if self._take_over(publication, holder, owner, own=True):
                 files.append(row["final_path"])
         return list(dict.fromkeys(files))
+
+    # --- Copies across sites ------------------------------------------------------------------
+
+    def _index_k(self, *names: str) -> str:
+        """A key of the syndication index of the current signature scheme (a new scheme starts
+        a new index beside the old one)."""
+        return self._shared_k("syndication", syndication.SCHEME_ID, *names)
+
+    def _band_fields(self, sig: Signature) -> list[tuple[str, str]]:
+        fields = []
+        for bucket in syndication.band_keys(sig):
+            unsigned = bucket & 0xFFFF_FFFF_FFFF_FFFF
+            shard = unsigned >> (64 - BAND_SHARD_BITS)
+            rest = unsigned & ((1 << (64 - BAND_SHARD_BITS)) - 1)
+            fields.append((self._index_k("b", str(shard)), f"{rest:x}"))
+        return list(dict.fromkeys(fields))
+
+    def record_copy(self, copy: Copy, threshold: float) -> CopyMatch | None:
+        own, copies = _hex_id(copy.id), self._index_k("copies")
+        bands = self._band_fields(copy.signature)
+        flat = [part for band in bands for part in band]
+        for _ in range(COPY_ATTEMPTS):
+            known, values, records = self._call(
+                "syndication lookup", self._lua_copy_read, keys=[copies],
+                args=[own, MAX_CANDIDATES, *flat],
+            )  # fmt: skip
+            if known:
+                stored, candidates = copy_from_json(own, known), []
+                break
+            candidates = [
+                copy_from_json(i, r) for i, r in zip(records[::2], records[1::2], strict=True)
+            ]
+            stored = syndication.place(copy, None, candidates, threshold)
+            expected = [
+                p for (key, field), v in zip(bands, values, strict=True) for p in (key, field, v)
+            ]
+            if self._call("syndication insert", self._lua_copy_write, keys=[copies],
+                          args=[own, copy_json(stored), *expected]):  # fmt: skip
+                break
+        else:
+            raise StateError(f"syndication index busy: {copy.url} not recorded")
+        if stored.cluster == copy.id:
+            return None
+        first = next((c for c in candidates if c.id == stored.cluster), None)
+        if first is None:
+            value = self._call("syndication first copy", self._client.hget, copies,
+                               _hex_id(stored.cluster))  # fmt: skip
+            first = copy_from_json(_hex_id(stored.cluster), value) if value else None
+        return syndication.compare(copy, first) if first is not None else None
 
     # --- Runs ---------------------------------------------------------------------------------
 
