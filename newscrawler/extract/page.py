@@ -7,8 +7,8 @@ import itertools
 import logging
 import re
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
