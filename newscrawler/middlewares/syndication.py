@@ -5,8 +5,10 @@ the first copy of its cluster (null when it is the first).
 A spider middleware, next to the incremental one and after it: it sees the article together
 with its response, which carries the body's signature computed in the extraction worker
 (`SYNDICATION_META_KEY`); it records only articles the incremental middleware lets through
-(new or changed). The index call is one short state transaction, like a claim
-(benchmarks/syndication.py).
+(new or changed). The index call (a lookup of 51 LSH buckets, the comparison of candidates and
+an insert: 1 to 6 ms, mostly waiting for SQLite's page writes or Redis, see
+benchmarks/syndication.py) runs on a thread of its own, one call at a time, so the reactor
+never waits for it; the item goes on when it is done.
 
 Settings: `NEWSCRAWLER_SYNDICATION` (on by default), `NEWSCRAWLER_SYNDICATION_THRESHOLD`.
 Stats: `syndication/copies` (an earlier copy found), `syndication/first` (none),
@@ -19,8 +21,12 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
-from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import reactor
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 
 from newscrawler import syndication
 from newscrawler.extensions.crawl_state import CrawlState
@@ -29,6 +35,8 @@ from newscrawler.state import StateError, StateLost
 from newscrawler.urls import state_key
 
 if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterable
+
     from scrapy.crawler import Crawler
     from scrapy.http import Response
     from typing_extensions import Self
@@ -53,13 +61,15 @@ def parse_threshold(value: Any) -> float:
     return threshold
 
 
-class SyndicationMiddleware(BaseSpiderMiddleware):
+class SyndicationMiddleware:
     """Spider middleware: the item's `syndication`, from the state's index of copies."""
 
     def __init__(self, crawler: Crawler, store: StateStore, threshold: float):
-        super().__init__(crawler)
+        self.crawler = crawler
         self.store = store
         self.threshold = threshold
+        # One thread: the index's SQLite connection is used by one thread at a time.
+        self.pool = ThreadPool(minthreads=1, maxthreads=1, name="syndication")
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -71,35 +81,60 @@ class SyndicationMiddleware(BaseSpiderMiddleware):
         state = crawler.get_extension(CrawlState)
         if state is None:
             raise NotConfigured("no crawl state to keep the syndication index in")
-        return cls(crawler, state.store, threshold)
+        middleware = cls(crawler, state.store, threshold)
+        crawler.signals.connect(middleware.pool.start, signal=signals.spider_opened)
+        crawler.signals.connect(middleware.pool.stop, signal=signals.spider_closed)
+        return middleware
 
     def _stat(self, key: str) -> None:
         self.crawler.stats.inc_value(f"syndication/{key}")
 
-    def get_processed_item(self, item: Any, response: Response | None) -> Any:
-        adapter = ItemAdapter(item)
-        if "syndication" not in adapter.field_names() or response is None:
-            return item
-        signature = response.meta.get(SYNDICATION_META_KEY)
-        if signature is None:
-            self._stat("unsigned")
-            return item
-        copy = self._copy(adapter, signature)
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
+        for output in result:  # (the spiders' article callbacks are asynchronous: see below)
+            copy = self._copy(output, response)
+            if copy is not None:
+                self._record(ItemAdapter(output), copy)
+            yield output
+
+    async def process_spider_output_async(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        async for output in result:
+            copy = self._copy(output, response)
+            if copy is not None:
+                call = deferToThreadPool(
+                    reactor, self.pool, self._record, ItemAdapter(output), copy
+                )
+                await maybe_deferred_to_future(call)
+            yield output
+
+    def _record(self, adapter: ItemAdapter, copy: syndication.Copy) -> None:
+        """Record the copy, and set the item's `syndication` (on the index's thread)."""
         try:
             match = self.store.record_copy(copy, self.threshold)
         except StateLost:  # reported once by the state extension, which stops the run
             self._stat("failed")
-            return item
+            return
         except StateError as error:
             logger.warning("Syndication index failed, %s emitted without: %s", copy.url, error)
             self._stat("failed")
-            return item
+            return
         adapter["syndication"] = match.as_item() if match else None
         self._stat("copies" if match else "first")
-        return item
 
-    def _copy(self, adapter: ItemAdapter, signature: syndication.Signature) -> syndication.Copy:
-        """The article as the index knows it: by the site's own URL (not a mirror's)."""
+    def _copy(self, output: Any, response: Response) -> syndication.Copy | None:
+        """The article as the index knows it (by the site's own URL, not a mirror's); None for
+        requests and for articles without a signature."""
+        if (
+            not ItemAdapter.is_item(output)
+            or "syndication" not in ItemAdapter(output).field_names()
+        ):
+            return None
+        adapter = ItemAdapter(output)
+        signature = response.meta.get(SYNDICATION_META_KEY) if response is not None else None
+        if signature is None:
+            self._stat("unsigned")
+            return None
         site_url = getattr(self.crawler.spider, "site_url", None)
         url = str(adapter.get("url"))
         url = site_url(url) if site_url else url

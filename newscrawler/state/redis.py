@@ -214,13 +214,13 @@ return 1
 # are unchanged (compare and set), else the caller reads again.
 
 COPY_READ = """
--- KEYS: copies   ARGV: own id, max candidates, (band key, field)...
+-- KEYS: copies   ARGV: own id, max candidates, band key prefix, [[shard, field], ...] as JSON
 local own = redis.call('HGET', KEYS[1], ARGV[1])
 if own then return {own, {}, {}} end
 local values, seen, ids = {}, {}, {}
 local limit = tonumber(ARGV[2])
-for i = 3, #ARGV, 2 do
-  local v = redis.call('HGET', ARGV[i], ARGV[i + 1]) or ''
+for _, band in ipairs(cjson.decode(ARGV[4])) do
+  local v = redis.call('HGET', ARGV[3] .. band[1], band[2]) or ''
   values[#values + 1] = v
   for id in string.gmatch(v, '[^,]+') do
     if not seen[id] and #ids < limit then seen[id] = true; ids[#ids + 1] = id end
@@ -237,15 +237,16 @@ return {'', values, records}
 """
 
 COPY_WRITE = """
--- KEYS: copies   ARGV: id, record json, (band key, field, value read)...
+-- KEYS: copies   ARGV: id, record json, band key prefix, [[shard, field, value read], ...]
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
-for i = 3, #ARGV, 3 do
-  if (redis.call('HGET', ARGV[i], ARGV[i + 1]) or '') ~= ARGV[i + 2] then return 0 end
+local bands = cjson.decode(ARGV[4])
+for _, band in ipairs(bands) do
+  if (redis.call('HGET', ARGV[3] .. band[1], band[2]) or '') ~= band[3] then return 0 end
 end
-for i = 3, #ARGV, 3 do
-  local v = ARGV[i + 2]
+for _, band in ipairs(bands) do
+  local v = band[3]
   if v == '' then v = ARGV[1] else v = v .. ',' .. ARGV[1] end
-  redis.call('HSET', ARGV[i], ARGV[i + 1], v)
+  redis.call('HSET', ARGV[3] .. band[1], band[2], v)
 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
@@ -657,23 +658,25 @@ class RedisState(StateStore):
         a new index beside the old one)."""
         return self._shared_k("syndication", syndication.SCHEME_ID, *names)
 
-    def _band_fields(self, sig: Signature) -> list[tuple[str, str]]:
+    def band_fields(self, sig: Signature) -> list[tuple[str, str]]:
+        """(shard, field) of the signature's bucket in each band: the hash
+        `_index_k("b", shard)` holds the bucket's ids under `field`."""
         fields = []
         for bucket in syndication.band_keys(sig):
             unsigned = bucket & 0xFFFF_FFFF_FFFF_FFFF
             shard = unsigned >> (64 - BAND_SHARD_BITS)
             rest = unsigned & ((1 << (64 - BAND_SHARD_BITS)) - 1)
-            fields.append((self._index_k("b", str(shard)), f"{rest:x}"))
+            fields.append((str(shard), f"{rest:x}"))
         return list(dict.fromkeys(fields))
 
     def record_copy(self, copy: Copy, threshold: float) -> CopyMatch | None:
-        own, copies = _hex_id(copy.id), self._index_k("copies")
-        bands = self._band_fields(copy.signature)
-        flat = [part for band in bands for part in band]
+        own, copies, bands_at = _hex_id(copy.id), self._index_k("copies"), self._index_k("b", "")
+        bands = self.band_fields(copy.signature)
+        packed = json.dumps(bands, separators=(",", ":"))
         for _ in range(COPY_ATTEMPTS):
             known, values, records = self._call(
                 "syndication lookup", self._lua_copy_read, keys=[copies],
-                args=[own, MAX_CANDIDATES, *flat],
+                args=[own, MAX_CANDIDATES, bands_at, packed],
             )  # fmt: skip
             if known:
                 stored, candidates = copy_from_json(own, known), []
@@ -682,22 +685,29 @@ class RedisState(StateStore):
                 copy_from_json(i, r) for i, r in zip(records[::2], records[1::2], strict=True)
             ]
             stored = syndication.place(copy, None, candidates, threshold)
-            expected = [
-                p for (key, field), v in zip(bands, values, strict=True) for p in (key, field, v)
-            ]
-            if self._call("syndication insert", self._lua_copy_write, keys=[copies],
-                          args=[own, copy_json(stored), *expected]):  # fmt: skip
+            expected = [[*band, value] for band, value in zip(bands, values, strict=True)]
+            checked = json.dumps(expected, separators=(",", ":"))
+            written = self._call(
+                "syndication insert", self._lua_copy_write, keys=[copies],
+                args=[own, copy_json(stored), bands_at, checked],
+            )  # fmt: skip
+            if written:
                 break
         else:
             raise StateError(f"syndication index busy: {copy.url} not recorded")
         if stored.cluster == copy.id:
             return None
-        first = next((c for c in candidates if c.id == stored.cluster), None)
-        if first is None:
-            value = self._call("syndication first copy", self._client.hget, copies,
-                               _hex_id(stored.cluster))  # fmt: skip
-            first = copy_from_json(_hex_id(stored.cluster), value) if value else None
-        return syndication.compare(copy, first) if first is not None else None
+        return syndication.compare(copy, self._first_copy(stored.cluster, candidates))
+
+    def _first_copy(self, cluster: int, candidates: list[Copy]) -> Copy:
+        first = next((c for c in candidates if c.id == cluster), None)
+        if first is not None:
+            return first
+        value = self._call("syndication first copy", self._client.hget,
+                           self._index_k("copies"), _hex_id(cluster))  # fmt: skip
+        if not value:
+            raise StateError(f"syndication index: cluster {_hex_id(cluster)} has no first copy")
+        return copy_from_json(_hex_id(cluster), value)
 
     # --- Runs ---------------------------------------------------------------------------------
 

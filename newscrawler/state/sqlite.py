@@ -336,8 +336,12 @@ class SqliteState(StateStore):
         """The syndication index's connection, opened on first use (a new scheme of signatures
         starts the index afresh: old signatures cannot be compared with new ones)."""
         if self._index is None:
+            # (used by the syndication middleware's thread, closed by the crawl's)
             index = sqlite3.connect(
-                self.path.with_name(INDEX_FILE), timeout=30, isolation_level=None
+                self.path.with_name(INDEX_FILE),
+                timeout=30,
+                isolation_level=None,
+                check_same_thread=False,
             )
             index.execute("PRAGMA journal_mode=WAL")
             index.execute("PRAGMA synchronous=NORMAL")
