@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support
 from newscrawler import syndication
 from newscrawler.demo import SITES_DIR
 from newscrawler.extract import extract_page
-from newscrawler.state.redis import RedisState, copy_json
+from newscrawler.state.redis import BAND_SHARD_BITS, RedisState, copy_json
 from newscrawler.state.sqlite import INDEX_FILE, SqliteState
 from newscrawler.syndication import Copy, Signature
 from tests.support.syndication import load_sample
@@ -104,13 +104,13 @@ def near_copy(signature: Signature) -> Signature:
     return Signature(bytes(values), signature.shingles)
 
 
-def synthetic(n: int) -> Copy:
-    url = f"https://www.example-{n % 40}.de/artikel/meldung-{n}"
+def synthetic(n: int, kind: str = "meldung") -> Copy:
+    url = f"https://www.example-{n % 40}.de/artikel/{kind}-{n}"
     copy_id = syndication.article_id(url)
     return Copy(copy_id, url, f"site{n % 40}", SEEN, random_signature(), cluster=copy_id)
 
 
-def load_sqlite(store: SqliteState, copies: list[Copy]) -> None:
+def load_sqlite(store: SqliteState, copies: list[Copy], buckets: list[list[int]]) -> None:
     index = store._index_db()
     index.execute("PRAGMA cache_size=-1000000")
     index.execute("BEGIN")
@@ -121,12 +121,12 @@ def load_sqlite(store: SqliteState, copies: list[Copy]) -> None:
     )  # fmt: skip
     index.executemany(
         "INSERT OR IGNORE INTO bands VALUES (?, ?)",
-        ((bucket, c.id) for c in copies for bucket in syndication.band_keys(c.signature)),
+        ((bucket, c.id) for c, keys in zip(copies, buckets, strict=True) for bucket in keys),
     )
     index.execute("COMMIT")
 
 
-def load_redis(store: RedisState, copies: list[Copy]) -> None:
+def load_redis(store: RedisState, copies: list[Copy], buckets: list[list[int]]) -> None:
     from newscrawler.state.redis import _hex_id
 
     client = store._client
@@ -136,10 +136,14 @@ def load_redis(store: RedisState, copies: list[Copy]) -> None:
         mapping={_hex_id(c.id): copy_json(c) for c in copies},
     )
     shards: dict[str, dict[str, str]] = {}
-    for c in copies:
-        for shard, field in store.band_fields(c.signature):
-            key = store._index_k("b", shard)
-            shards.setdefault(key, {})[field] = _hex_id(c.id)  # random buckets never collide
+    bits = 64 - BAND_SHARD_BITS
+    prefix = store._index_k("b", "")
+    for c, keys in zip(copies, buckets, strict=True):
+        own = _hex_id(c.id)
+        for bucket in keys:  # as RedisState.band_fields
+            unsigned = bucket & 0xFFFF_FFFF_FFFF_FFFF
+            shard = shards.setdefault(prefix + str(unsigned >> bits), {})
+            shard[f"{unsigned & ((1 << bits) - 1):x}"] = own  # random buckets never collide
     for n, (key, fields) in enumerate(shards.items()):
         pipe.hset(key, mapping=fields)
         if n % 5000 == 4999:
@@ -166,12 +170,14 @@ def redis_server(folder: Path) -> Iterator[str]:
         server.wait()
 
 
-def probe(store: SqliteState | RedisState, stored: list[Copy], size: int) -> tuple[float, float]:
-    """ms per record_copy for new texts and for copies of stored ones."""
+def probe(
+    store: SqliteState | RedisState, stored: list[Copy], size: int
+) -> tuple[list[float], list[float]]:
+    """Seconds of each record_copy, for new texts and for copies of stored ones."""
     timings: dict[bool, list[float]] = {False: [], True: []}
     for n in range(PROBES):
         is_copy = n % 2 == 1
-        base = synthetic(size * 10 + n)
+        base = synthetic(size * PROBES + n, kind="probe")
         if is_copy:
             original = stored[rng.randrange(len(stored))]
             base = Copy(base.id, base.url, base.site, SEEN, near_copy(original.signature))
@@ -179,7 +185,7 @@ def probe(store: SqliteState | RedisState, stored: list[Copy], size: int) -> tup
         match = store.record_copy(base, syndication.DEFAULT_THRESHOLD)
         timings[is_copy].append(time.perf_counter() - started)
         assert (match is not None) == is_copy
-    return statistics.mean(timings[False]), statistics.mean(timings[True])
+    return timings[False], timings[True]
 
 
 def redis_memory(store: RedisState) -> int:
@@ -199,8 +205,10 @@ def index_costs() -> None:
                 started = time.perf_counter()
                 batch = [synthetic(n) for n in range(len(stored), size)]
                 for start in range(0, len(batch), 100_000):
-                    load_sqlite(sqlite, batch[start : start + 100_000])
-                    load_redis(redis, batch[start : start + 100_000])
+                    chunk = batch[start : start + 100_000]
+                    buckets = [syndication.band_keys(c.signature) for c in chunk]
+                    load_sqlite(sqlite, chunk, buckets)
+                    load_redis(redis, chunk, buckets)
                 stored += batch
                 sqlite._index_db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
                 print(f"  loaded {size} signatures in {time.perf_counter() - started:.0f} s",
@@ -215,10 +223,17 @@ def index_costs() -> None:
                     rows.append((size, name, new, copy, bytes_used / size))
             redis.close()
         sqlite.close()
-    print("Index: ms per record_copy (lookup, comparison, insert) and size per stored article")
-    print(f"  {'stored':>9}  {'state':6}  {'new text':>9}  {'copy':>9}  {'bytes/article':>13}")
+    print("Index: ms per record_copy (lookup, comparison, insert: median / mean / 95th")
+    print("percentile) and size per stored article")
+    print(f"  {'stored':>9}  {'state':6}  {'new text':>22}  {'copy':>22}  {'bytes/article':>13}")
     for size, name, new, copy, per_article in rows:
-        print(f"  {size:>9}  {name:6}  {ms(new):>9}  {ms(copy):>9}  {per_article:>13.0f}")
+        print(f"  {size:>9}  {name:6}  {spread(new):>22}  {spread(copy):>22}  {per_article:>13.0f}")
+
+
+def spread(seconds: list[float]) -> str:
+    ordered = sorted(seconds)
+    p95 = ordered[int(len(ordered) * 0.95)]
+    return f"{ms(statistics.median(ordered))} / {ms(statistics.mean(ordered))} / {ms(p95)}"
 
 
 def main() -> None:

@@ -177,3 +177,49 @@ def test_sample_at_the_default_threshold(stores: tuple[StateStore, StateStore], 
     assert figures["same_event_clustered"] == 0
     assert figures["precision"] == 1.0
     assert figures["recall"] == 1.0
+
+
+def test_a_new_signature_scheme_starts_the_sqlite_index_afresh(tmp_path: Path) -> None:
+    store = SqliteState(f"sqlite://{tmp_path}/state/shz.sqlite")
+    store.record_copy(copy_of(STORY, "https://www.shz.de/a-1"), 0.5)
+    store._index_db().execute("UPDATE meta SET value = 'an-older-library' WHERE key = 'scheme'")
+    store.close()
+    reopened = SqliteState(f"sqlite://{tmp_path}/state/kn.sqlite")
+    try:
+        # the old signatures are gone: the copy is a first copy now
+        assert reopened.record_copy(copy_of(SHORT, "https://www.kn-online.de/b-1"), 0.5) is None
+    finally:
+        reopened.close()
+
+
+# --- settings and the worker --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["0.2", "1.5", "viel", None])
+def test_threshold_setting_is_checked(value: str | None) -> None:
+    from newscrawler.middlewares.syndication import parse_threshold
+
+    with pytest.raises(ValueError, match="NEWSCRAWLER_SYNDICATION_THRESHOLD"):
+        parse_threshold(value)
+    assert parse_threshold("0.65") == 0.65
+
+
+def test_the_worker_signs_articles_only() -> None:
+    from datetime import datetime, timezone
+
+    from newscrawler.demo import SITES_DIR
+    from newscrawler.workers import extract_with_signature
+
+    now = datetime.now(timezone.utc)
+    article = (
+        SITES_DIR
+        / "svz/deutschland-welt/politik/artikel/gdl-ruft-erneut-zum-bahnstreik-auf-42996102.html"
+    )
+    page = extract_with_signature(
+        article.read_bytes(), "https://www.svz.de/deutschland-welt/politik/artikel/x-42996102",
+        "utf-8", now,
+    )  # fmt: skip
+    assert page.is_article and page.signature == syndication.signature(page.article.body)
+    index = extract_with_signature((SITES_DIR / "svz/index.html").read_bytes(),
+                                   "https://www.svz.de/", "utf-8", now)  # fmt: skip
+    assert not index.is_article and index.signature is None

@@ -102,3 +102,17 @@ def test_copies_cluster_across_sites_and_runs(
         else:
             assert again["cluster"] == item["syndication"]["cluster"]
             assert again["first_url"] == item["syndication"]["first_url"]
+
+
+def test_syndication_off_and_a_bad_threshold(tmp_path: Path) -> None:
+    with ReplicaServer(SITES_DIR / "svz") as server:
+        args = {"base_url": server.url, "days": "3650"}
+        off = run_crawl("svz", output=tmp_path / "off.jsonl", args=args,
+                        settings={"NEWSCRAWLER_SYNDICATION": "0"})  # fmt: skip
+        bad = run_crawl("svz", output=tmp_path / "bad.jsonl", args=args,
+                        settings={"NEWSCRAWLER_SYNDICATION_THRESHOLD": "0.1"})  # fmt: skip
+    assert off.returncode == 0 and off.items
+    assert all(item["syndication"] is None for item in off.items)
+    assert off.stat("syndication/first") is None
+    assert bad.returncode == 3
+    assert "NEWSCRAWLER_SYNDICATION_THRESHOLD must be between" in bad.log
