@@ -5,16 +5,23 @@ BIN := $(VENV)/bin
 SITE ?= shz
 # Installed marker: reinstall when the dependency list changes.
 STAMP := $(VENV)/.installed-stamp
+# pywb, the replay engine the WARC tests serve archived pages with, pins an old redis client
+# that clashes with ours: it gets a virtualenv of its own.
+PYWB_VENV ?= .venv-pywb
+PYWB_SPEC ?= pywb==2.10.0
+PYWB_STAMP := $(PYWB_VENV)/.installed-stamp
 
-.PHONY: help install test crawl demo lint bench clean
+.PHONY: help install pywb test crawl demo lint bench clean
 
 help:
 	@echo "make crawl SITE=shz   crawl a site's new articles into output/<site>/<UTC start>-0001.jsonl"
+	@echo "   ... WARC=1         and the pages as fetched into <UTC start>-0001.warc.gz beside it"
 	@echo "make test             install if needed and run the whole test suite"
 	@echo "make demo             crawl the bundled offline replica into output/demo/"
 	@echo "make lint             ruff (check + format check) and mypy"
 	@echo "make bench            run the benchmarks under benchmarks/"
 	@echo "make install          create $(VENV) and install the project with its test extra"
+	@echo "make pywb             create $(PYWB_VENV) with pywb (the WARC tests' replay engine)"
 
 install: $(STAMP)
 
@@ -26,11 +33,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-test: install
+pywb: $(PYWB_STAMP)
+
+$(PYWB_STAMP):
+	test -x $(PYWB_VENV)/bin/python || $(PYTHON) -m venv $(PYWB_VENV)
+	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PYWB_VENV)/bin/python -m pip install --quiet '$(PYWB_SPEC)'
+	touch $(PYWB_STAMP)
+
+test: install pywb
 	$(BIN)/python -m pytest
 
 crawl: install
-	$(BIN)/scrapy crawl $(SITE)
+	$(BIN)/scrapy crawl $(SITE) $(if $(filter 1 true True yes,$(WARC)),-s NEWSCRAWLER_WARC=True)
 
 demo: install
 	$(BIN)/python -m newscrawler.demo
@@ -47,4 +62,4 @@ bench: install
 	$(BIN)/python benchmarks/crawl_throughput.py --n $(BENCH_PAGES)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info
+	rm -rf $(VENV) $(PYWB_VENV) .pytest_cache .mypy_cache .ruff_cache build *.egg-info

@@ -1,64 +1,57 @@
-"""Extraction speed: `extract_page` next to plain trafilatura, and where the time goes.
+"""Extraction speed: `extract_page` next to plain trafilatura, and where its time goes.
 
-    python benchmarks/extraction.py [--pages DIR] [--rounds N]
+    python benchmarks/extraction.py [--pages DIR ...] [--rounds N]
 
 Pages: both dev sets (`../shared/devset`, `../shared/devset-intl`: gzipped real pages listed in
 cases.jsonl) when they are there, else the golden test pages under tests/extract/fixtures.
-Prints, per set, measured in this one run on the same pages:
+Prints, per set, measured in this one run on the same pages, page by page in turn (so that a
+busy machine slows all of them alike):
 
-- median and mean milliseconds per page for `extract_page` and for
-  `trafilatura.bare_extraction(html, url=url, with_metadata=True)` (what the dev-set scorer runs
-  as its trafilatura baseline), and their ratio;
-- the split of `extract_page`'s time over its stages, from a cProfile run (cumulative time of
-  each stage's entry function, per page).
+- CPU milliseconds per page (median, mean, p95) of `extract_page` and of
+  `trafilatura.bare_extraction(html, url=url)` with and without its metadata pass (with it: what
+  the dev-set scorer runs as its trafilatura baseline), and the ratios of the means;
+- the same per pass of the pipeline (`newscrawler.extract.page.extract_page_with_rules`), timed
+  by wrapping each pass's function for this run only.
+
+CPU time (`time.process_time`), the fastest of `--rounds` runs of each page: other programs on
+the machine change it less than wall time.
 """
 
 from __future__ import annotations
 
 import argparse
-import cProfile
+import functools
 import gzip
 import json
-import pstats
 import statistics
 import sys
 import time
+from collections import defaultdict
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from newscrawler.extract import extract_page  # noqa: E402
+from newscrawler.extract import body, extract_page, page  # noqa: E402
 
-# Stage -> (module file suffix, function name) of the functions whose cumulative time is the stage.
-STAGES: dict[str, list[tuple[str, str]]] = {
-    "decode + parse": [("extract/html.py", "decode_html"), ("extract/html.py", "parse_html")],
-    "meta tags + JSON-LD": [
-        ("extract/meta.py", "read_meta"),
-        ("extract/jsonld.py", "jsonld_nodes"),
-        ("extract/title.py", "main_heading"),
-    ],
-    "paywall + unreadable parts": [
-        ("extract/paywall.py", "find_paywall"),
-        ("extract/page.py", "remove_unreadable"),
-        ("extract/paywall.py", "page_reference"),
-    ],
-    "trafilatura": [("extract/body.py", "_run_trafilatura")],
-    "metadata fields": [
-        ("extract/document.py", "strip_code"),
-        ("extract/page.py", "read_fields"),
-        ("extract/media.py", "lead_image"),
-    ],
-    "cleanup (blocks, passes, teaser)": [
-        ("extract/body.py", "blocks_from_body"),
-        ("extract/cleanup.py", "clean_blocks"),
-        ("extract/page.py", "_with_shown_teaser"),
-    ],
-    "page type": [("extract/pagetype.py", "classify")],
-}
+# The passes, as the pipeline calls them: (label, module, function name).
+PASSES: list[tuple[str, Any, str]] = [
+    ("parse (decode, lxml, meta, JSON-LD)", page, "parse_document"),
+    ("strip code", page, "strip_code"),
+    ("paywall", page, "find_paywall"),
+    ("remove unreadable", page, "remove_unreadable"),
+    ("trafilatura", body, "_run_trafilatura"),
+    ("trafilatura -> blocks", body, "blocks_from_body"),
+    ("metadata fields", page, "read_fields"),
+    ("cleanup passes", page, "clean_blocks"),
+    ("teaser, body", page, "_body"),
+    ("page type", page, "_classify"),
+    ("item (image, counts, fingerprint)", page, "_article"),
+]
 
 
 def load_pages(folder: Path) -> list[tuple[str, str]]:
@@ -79,70 +72,85 @@ def load_pages(folder: Path) -> list[tuple[str, str]]:
     return pages
 
 
-def time_per_page(
-    run: Callable[[str, str], object], pages: list[tuple[str, str]], rounds: int
-) -> list[float]:
-    run(pages[0][1], pages[0][0])  # warm-up: imports, caches
-    best: list[float] = []
-    for url, html in pages:
-        times = []
-        for _ in range(rounds):
-            start = time.perf_counter()
-            run(html, url)
-            times.append(time.perf_counter() - start)
-        best.append(min(times))
+class PassClock:
+    """Wraps the pipeline's pass functions for one run and adds up their CPU time per page."""
+
+    def __init__(self) -> None:
+        self.current: dict[str, float] = defaultdict(float)
+        self.originals: list[tuple[Any, str, Callable[..., Any]]] = []
+
+    def __enter__(self) -> PassClock:
+        for label, module, name in PASSES:
+            original = getattr(module, name)
+            self.originals.append((module, name, original))
+            setattr(module, name, self._timed(label, original))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for module, name, original in self.originals:
+            setattr(module, name, original)
+
+    def _timed(self, label: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.current[label] += time.process_time() - start
+
+        return timed
+
+    def take(self) -> dict[str, float]:
+        taken, self.current = dict(self.current), defaultdict(float)
+        return taken
+
+
+def cpu_time(run: Callable[[], object], rounds: int) -> float:
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        run()
+        best = min(best, time.process_time() - start)
     return best
 
 
-def stage_split(pages: list[tuple[str, str]]) -> dict[str, float]:
-    profile = cProfile.Profile()
-    profile.enable()
+def measure(pages: list[tuple[str, str]], rounds: int) -> dict[str, list[float]]:
+    """Seconds per page of each system and each pass, page by page in turn."""
+    times: dict[str, list[float]] = defaultdict(list)
+    extract_page(pages[0][1], pages[0][0])  # warm-up: imports, caches
     for url, html in pages:
-        extract_page(html, url)
-    profile.disable()
-    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
-    split = {}
-    for stage, functions in STAGES.items():
-        total = 0.0
-        for (filename, _, name), (_, _, _, cumulative, _) in stats.items():
-            if any(filename.endswith(suffix) and name == wanted for suffix, wanted in functions):
-                total += cumulative
-        split[stage] = total / len(pages)
-    whole = sum(
-        cumulative
-        for (filename, _, name), (_, _, _, cumulative, _) in stats.items()
-        if filename.endswith("extract/page.py") and name == "extract_page"
-    )
-    split["total (profiled)"] = whole / len(pages)
-    return split
+        plain = functools.partial(trafilatura.bare_extraction, html, url=url)
+        times["trafilatura with metadata"].append(
+            cpu_time(functools.partial(plain, with_metadata=True), rounds)
+        )
+        times["trafilatura without metadata"].append(cpu_time(plain, rounds))
+        ours = functools.partial(extract_page, html, url)
+        times["newscrawler extract_page"].append(cpu_time(ours, rounds))
+        with PassClock() as clock:
+            extract_page(html, url)
+        passes = clock.take()
+        for label, _, _ in PASSES:
+            times[f"  {label}"].append(passes.get(label, 0.0))
+    return times
 
 
-def report(pages: list[tuple[str, str]], rounds: int) -> None:
-    ours = time_per_page(extract_page, pages, rounds)
-    theirs = time_per_page(
-        lambda html, url: trafilatura.bare_extraction(html, url=url, with_metadata=True),
-        pages,
-        rounds,
-    )
-    print(f"{'system':<28} {'median ms':>10} {'mean ms':>10}")
-    for name, times in (
-        ("newscrawler extract_page", ours),
-        ("trafilatura bare_extraction", theirs),
-    ):
-        median, mean = statistics.median(times) * 1000, statistics.fmean(times) * 1000
-        print(f"{name:<28} {median:>10.1f} {mean:>10.1f}")
-    ratio = statistics.median(ours) / statistics.median(theirs)
-    print(f"median ratio newscrawler / trafilatura: {ratio:.2f}")
-
-    split = stage_split(pages)
-    total = split["total (profiled)"]
-    print(f"\n{'stage (cProfile, per page)':<34} {'ms':>8} {'share':>7}")
-    for stage, seconds in split.items():
-        print(f"{stage:<34} {seconds * 1000:>8.2f} {seconds / total:>7.0%}")
+def report(times: dict[str, list[float]]) -> None:
+    baseline = statistics.fmean(times["trafilatura with metadata"])
+    print(f"{'ms per page (CPU)':<40} {'median':>7} {'mean':>7} {'p95':>7} {'mean/traf':>9}")
+    for name, values in times.items():
+        ms = sorted(value * 1000 for value in values)
+        p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+        ratio = statistics.fmean(values) / baseline
+        print(
+            f"{name:<40} {statistics.median(ms):>7.1f} {statistics.fmean(ms):>7.1f} "
+            f"{p95:>7.1f} {ratio:>9.2f}"
+        )
+    print("(passes are timed in a run of their own, so they need not add up to the total)")
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     shared = ROOT.parent / "shared"
     parser.add_argument(
         "--pages", type=Path, nargs="+", default=[shared / "devset", shared / "devset-intl"]
@@ -153,7 +161,7 @@ def main() -> int:
         pages = load_pages(folder)
         source = folder if (folder / "cases.jsonl").is_file() else "tests/extract/fixtures"
         print(f"\n== {len(pages)} pages from {source}")
-        report(pages, args.rounds)
+        report(measure(pages, args.rounds))
     return 0
 
 

@@ -2,6 +2,10 @@
 
 python -m newscrawler extract [--url URL] [--explain] FILE|-   one page -> one JSON line
 python -m newscrawler schema                       the item's JSON Schema
+python -m newscrawler redis-acl [--user U] [--prefix P] [--acl-file]
+                                                   the Redis ACL of the crawlers' user
+python -m newscrawler warc index FOLDER            FOLDER/index.cdxj of its WARC files
+python -m newscrawler warc pack FOLDER OUT.wacz    a WACZ of its WARC files and articles
 """
 
 from __future__ import annotations
@@ -48,6 +52,34 @@ def _cmd_schema(_: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_redis_acl(args: argparse.Namespace) -> int:
+    from newscrawler.redis_access import BadPrefix, acl_setuser  # noqa: PLC0415
+
+    try:
+        line = acl_setuser(args.user, args.prefix)
+    except BadPrefix as error:
+        print(error, file=sys.stderr)
+        return 2
+    # An ACL file (redis.conf `aclfile`) has the same rules after `user`.
+    print(line.replace("ACL SETUSER ", "user ", 1) if args.acl_file else line)
+    return 0
+
+
+def _cmd_warc(args: argparse.Namespace) -> int:
+    from newscrawler.warc import tools  # noqa: PLC0415 (only this command needs it)
+
+    try:
+        if args.action == "index":
+            written = tools.write_index(Path(args.folder))
+        else:
+            written = tools.write_wacz(Path(args.folder), Path(args.output))
+    except tools.ToolError as error:
+        print(f"warc {args.action}: {error}", file=sys.stderr)
+        return 2
+    print(written)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m newscrawler",
@@ -67,6 +99,28 @@ def main(argv: list[str] | None = None) -> int:
     extract.set_defaults(run=_cmd_extract)
     schema = commands.add_parser("schema", help="print the JSON Schema of the exported item")
     schema.set_defaults(run=_cmd_schema)
+    acl = commands.add_parser(
+        "redis-acl", help="print the Redis ACL of a user limited to what the crawlers do"
+    )
+    acl.add_argument("--user", default="newscrawler", help="the user's name (newscrawler)")
+    acl.add_argument(
+        "--prefix",
+        default="newscrawler",
+        help="the deployment's NEWSCRAWLER_REDIS_PREFIX (newscrawler)",
+    )
+    acl.add_argument(
+        "--acl-file", action="store_true", help="as a line of an ACL file, not ACL SETUSER"
+    )
+    acl.set_defaults(run=_cmd_redis_acl)
+    warc = commands.add_parser("warc", help="index or package an output folder's WARC files")
+    actions = warc.add_subparsers(dest="action", required=True)
+    index = actions.add_parser("index", help="write FOLDER/index.cdxj (CDXJ, for pywb)")
+    index.add_argument("folder", help="an output folder, e.g. output/shz/")
+    index.set_defaults(run=_cmd_warc)
+    pack = actions.add_parser("pack", help="write a WACZ (ReplayWeb.page; Python >= 3.11)")
+    pack.add_argument("folder", help="an output folder, e.g. output/shz/")
+    pack.add_argument("output", help="the WACZ file to write, e.g. shz.wacz")
+    pack.set_defaults(run=_cmd_warc)
     args = parser.parse_args(argv)
     return int(args.run(args))
 

@@ -309,6 +309,8 @@ _LINE_LABEL = re.compile(
     r"[ ,;|·•–—-]*(?:" + _words(_WEEKDAYS) + r"\.?,?)?[ ,;|·•–—-]*$",
     re.IGNORECASE,
 )
+_DATE_LINE_CHARS = 80
+"""No date line is longer ("Aktualisiert am Donnerstag, 21. Dezember 2023, um 12:31 Uhr")."""
 _CLOCK = re.compile(
     r"(?<![0-9.:])[0-9]{1,2}[:.][0-9]{2} ?uhr\b|(?<![0-9.:])[0-9]{1,2}:[0-9]{2}(?![0-9])", re.I
 )
@@ -319,8 +321,9 @@ def date_span(text: str, *, now: datetime | None = None) -> tuple[int, int] | No
     """(start, end) of the first valid written date in `text` and the time written right after
     it: "28.04.2023, 19:25 Uhr" in "Erschienen am 28.04.2023, 19:25 Uhr". None without one.
     `text` is read as given (page texts are whitespace-collapsed already)."""
-    anchor = _anchor(now)
+    anchor: datetime | None = None
     for match in _DATE.finditer(text[:MAX_SCAN_CHARS]):
+        anchor = anchor or _anchor(now)  # the clock is read once, and only for a date-like match
         if _date_of(match, anchor) is None:
             continue
         gap = _GAP_AFTER.match(text, match.end())
@@ -341,6 +344,8 @@ def date_line_label(text: str) -> str | None:
     """For a line that is a date and nothing else (a label, a weekday, the date, its time:
     "Stand: 21.01.2022, 12:31 Uhr", "Dienstag, 27. August 2024"), its label ("" when it has
     none); None for any other text."""
+    if len(text) > _DATE_LINE_CHARS:
+        return None
     span = date_span(text)
     if span is None:
         return None

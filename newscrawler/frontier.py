@@ -12,6 +12,10 @@ the frontier so that the next crawl starts fresh.
 The workers also share their state (what was emitted): with a frontier, the state defaults to
 the same Redis (`newscrawler.state.state_url`).
 
+Requests are queued as JSON, never pickled (`newscrawler.frontier_queue`), and the frontier's
+keys are `<prefix>:frontier:<spider>:...` (`NEWSCRAWLER_REDIS_PREFIX`, see
+`newscrawler.redis_access`).
+
 scrapy-redis 0.9.1 (pinned) predates Scrapy 2.13's API: its scheduler passes the deprecated
 `spider` argument to the stats collector. Those deprecation warnings are shown, once each, not
 raised as errors: `show_scrapy_redis_deprecations` scopes that to scrapy-redis's own modules,
@@ -27,17 +31,18 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import ScrapyDeprecationWarning
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from newscrawler.redis_access import redis_key, redis_prefix
+
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings, Settings
 
-KEY_PREFIX = "newscrawler:frontier"
-"""Frontier keys: `newscrawler:frontier:<spider>:requests`, `...:dupefilter`, `...:workers`."""
 SHARED_FRONTIER_EXTENSION = "newscrawler.extensions.frontier.SharedFrontier"
 EXTENSION_ORDER = 15  # before RunOutcome (20): it shares the start-point verdict first
 
 
-def frontier_key(spider: str, name: str) -> str:
-    return f"{KEY_PREFIX}:{spider}:{name}"
+def frontier_key(prefix: str, spider: str, name: str) -> str:
+    """`<prefix>:frontier:<spider>:<name>`: `requests`, `dupefilter`, `workers`, ..."""
+    return redis_key(prefix, "frontier", spider, name)
 
 
 def show_scrapy_redis_deprecations() -> None:
@@ -47,8 +52,9 @@ def show_scrapy_redis_deprecations() -> None:
     )
 
 
-def frontier_settings(url: str) -> dict[str, object]:
-    """The Scrapy and scrapy-redis settings of a shared frontier in the Redis at `url`."""
+def frontier_settings(url: str, prefix: str) -> dict[str, object]:
+    """The Scrapy and scrapy-redis settings of a shared frontier in the Redis at `url`, its
+    keys under `prefix`."""
     from newscrawler.redis_client import client_options  # noqa: PLC0415 (optional: redis-py)
 
     return {
@@ -56,8 +62,11 @@ def frontier_settings(url: str) -> dict[str, object]:
         "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
         "REDIS_URL": url,
         "REDIS_PARAMS": client_options(),  # the state's: fail at once when Redis is gone
-        "SCHEDULER_QUEUE_KEY": frontier_key("%(spider)s", "requests"),
-        "SCHEDULER_DUPEFILTER_KEY": frontier_key("%(spider)s", "dupefilter"),
+        # JSON, not scrapy-redis's default pickles (the queue class insists on it)
+        "SCHEDULER_QUEUE_CLASS": "newscrawler.frontier_queue.JsonPriorityQueue",
+        "SCHEDULER_SERIALIZER": "newscrawler.frontier_queue",
+        "SCHEDULER_QUEUE_KEY": frontier_key(prefix, "%(spider)s", "requests"),
+        "SCHEDULER_DUPEFILTER_KEY": frontier_key(prefix, "%(spider)s", "dupefilter"),
         # Kept when a worker closes: the other workers still use it. SharedFrontier clears it
         # when the last worker finishes, and keeps it (to resume) after an interrupted crawl.
         "SCHEDULER_PERSIST": True,
@@ -98,7 +107,7 @@ class FrontierAddon:
             raise ValueError(
                 f"NEWSCRAWLER_FRONTIER_URL needs {error.name}: pip install 'newscrawler[redis]'"
             ) from None
-        for name, value in frontier_settings(url).items():
+        for name, value in frontier_settings(url, redis_prefix(settings)).items():
             settings.set(name, value, priority="addon")
         take_only_what_you_fetch(settings)
         # By its path, as settings.py names components: the extension imports this module.

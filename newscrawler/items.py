@@ -121,3 +121,20 @@ class NewsArticle:
 
     fingerprint: str = field(default="", metadata=_schema(pattern=r"^[0-9a-f]{32}$"))
     """Stable hash of the normalised body; changes when the text changes."""
+
+    warc: dict[str, str | int] | None = field(
+        default=None,
+        metadata=_schema(
+            properties={
+                "file": {"type": "string", "minLength": 1},
+                "offset": {"type": "integer", "minimum": 0},
+                "length": {"type": "integer", "minimum": 1},
+                "record_id": {"type": "string", "pattern": r"^<\S+>$"},
+            },
+            required=["file", "offset", "length", "record_id"],
+            additionalProperties=False,
+        ),
+    )
+    """Where the page is archived (`-s NEWSCRAWLER_WARC=True`, or the record a `warc` run read
+    it from): the WARC file relative to the JSON lines file's folder, offset and length of the
+    response record's gzip member, its WARC-Record-ID; null when not archived."""

@@ -6,6 +6,9 @@ Redis URL is configured.
 - Connections (`client_options`, `connect`) have short socket timeouts and one immediate retry,
   for a pooled connection the server closed while idle: a server that is gone fails the call
   at once (redis-py's default retries for seconds, blocking the crawl's reactor).
+- A URL without a password (`redis://newscrawler@host:6379/0`) gets the one in the environment
+  variable `NEWSCRAWLER_REDIS_PASSWORD`: URLs can then go on command lines, into crontabs and
+  Scrapyd's job settings, which `ps` and Scrapyd's log show, while the password does not.
 - A `Lease` is a key that exists while its holder lives. The holder creates it (with the TTL,
   in the same atomic step that registers it: a state run's `begin_run`, a frontier worker's
   join); the lease renews it (every third of its TTL unless told otherwise) from a thread of
@@ -13,19 +16,31 @@ Redis URL is configured.
   renewing, and the key expires. A lease found gone, or not renewed for `grace` seconds
   (default: its TTL; Redis unreachable), is lost: the holder learns it once, and must stop
   acting on what it held.
+- `require_permissions` checks, before a run starts, that the Redis user may run the commands
+  a component needs on the project's keys (`newscrawler.redis_access`): a user short of one
+  fails at once, naming what its ACL lacks, not in the middle of a crawl.
 """
 
 from __future__ import annotations
 
+import contextlib
+import inspect
 import logging
+import os
+import re
 import threading
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Collection
 from typing import Any
 
 import redis
 from redis.backoff import NoBackoff
+from redis.connection import AbstractConnection
+from redis.exceptions import NoPermissionError
 from redis.retry import Retry
+
+from newscrawler.redis_access import redis_key
 
 logger = logging.getLogger(__name__)
 
@@ -33,13 +48,33 @@ SOCKET_TIMEOUT = 3.0
 """Seconds a Redis call (or connecting) may take before it fails."""
 
 
+# redis-py tells the server its name and version on connecting (CLIENT SETINFO, Redis 7.2+).
+# The crawlers' ACL does not allow it (it cannot: Redis 7.0 rejects the rule), and each refusal
+# would fill the server's ACL log; so it is switched off, as this redis-py spells it (older
+# versions: lib_name/lib_version, newer ones: driver_info).
+_NO_CLIENT_INFO: dict[str, Any] = (
+    {"driver_info": None}
+    if "driver_info" in inspect.signature(AbstractConnection.__init__).parameters
+    else {"lib_name": None, "lib_version": None}
+)
+
+
+PASSWORD_VARIABLE = "NEWSCRAWLER_REDIS_PASSWORD"
+
+
 def client_options(timeout: float = SOCKET_TIMEOUT) -> dict[str, Any]:
-    """redis-py connection options: short timeouts, one immediate retry."""
-    return {
+    """redis-py connection options: short timeouts, one immediate retry, no client info, and
+    the password of `NEWSCRAWLER_REDIS_PASSWORD` (a password in the URL wins)."""
+    options: dict[str, Any] = {
         "socket_timeout": timeout,
         "socket_connect_timeout": timeout,
         "retry": Retry(NoBackoff(), 1),
+        **_NO_CLIENT_INFO,
     }
+    password = os.environ.get(PASSWORD_VARIABLE)
+    if password:
+        options["password"] = password
+    return options
 
 
 def connect(url: str, *, client_name: str) -> redis.Redis:
@@ -48,6 +83,81 @@ def connect(url: str, *, client_name: str) -> redis.Redis:
     return redis.Redis.from_url(
         url, decode_responses=True, client_name=client_name, **client_options()
     )
+
+
+# --- Permissions ------------------------------------------------------------------------------
+
+
+def _transaction(client: redis.Redis, key: str) -> Any:
+    pipe = client.pipeline(transaction=True)
+    pipe.exists(key)
+    return pipe.execute()
+
+
+_PROBES: dict[str, Callable[[redis.Redis, str], Any]] = {
+    "ping": lambda client, key: client.ping(),
+    "client|setname": lambda client, key: client.client_setname("newscrawler-probe"),
+    "get": lambda client, key: client.get(key),
+    "set": lambda client, key: client.set(key, "1", px=60_000),
+    "del": lambda client, key: client.delete(key, key + ":h", key + ":s", key + ":z"),
+    "exists": lambda client, key: client.exists(key),
+    "type": lambda client, key: client.type(key),
+    "incr": lambda client, key: client.execute_command("INCR", key),
+    "incrby": lambda client, key: client.incr(key),  # (redis-py's incr)
+    "hset": lambda client, key: client.hset(key + ":h", "probe", "1"),
+    "hget": lambda client, key: client.hget(key + ":h", "probe"),
+    "hdel": lambda client, key: client.hdel(key + ":h", "probe"),
+    "hmget": lambda client, key: client.hmget(key + ":h", ["probe"]),
+    "hgetall": lambda client, key: client.hgetall(key + ":h"),
+    "hexists": lambda client, key: client.hexists(key + ":h", "probe"),
+    "hlen": lambda client, key: client.hlen(key + ":h"),
+    "sadd": lambda client, key: client.sadd(key + ":s", "probe"),
+    "srem": lambda client, key: client.srem(key + ":s", "probe"),
+    "smembers": lambda client, key: client.smembers(key + ":s"),
+    "zadd": lambda client, key: client.zadd(key + ":z", {"probe": 0}),
+    "zcard": lambda client, key: client.zcard(key + ":z"),
+    "zrange": lambda client, key: client.zrange(key + ":z", 0, 0),
+    "zremrangebyrank": lambda client, key: client.zremrangebyrank(key + ":z", 0, 0),
+    "llen": lambda client, key: client.llen(key + ":l"),
+    "multi": _transaction,
+    "exec": _transaction,
+    "script|load": lambda client, key: client.script_load("return 1"),
+    "evalsha": lambda client, key: client.evalsha(client.script_load("return 1"), 1, key),
+}
+"""One harmless call of each command newscrawler runs (`newscrawler.redis_access`), on
+scratch keys of its own. (Redis's `ACL DRYRUN` would answer without running anything, but
+only to an administrator.)"""
+
+_DENIED_COMMAND = re.compile(r"permissions to run the '([^']+)' command")
+
+
+class MissingPermissions(Exception):
+    """The Redis user lacks ACL permissions newscrawler needs (`missing`: ACL rules)."""
+
+    def __init__(self, missing: list[str]):
+        self.missing = missing
+        super().__init__(
+            f"its Redis user lacks the ACL permissions {' '.join(missing)} (see README,"
+            " Security: the ACL of the crawlers' user)"
+        )
+
+
+def require_permissions(client: redis.Redis, prefix: str, commands: Collection[str]) -> None:
+    """Run each of `commands` once on scratch keys under `prefix`; `MissingPermissions`
+    naming every ACL rule (`+hset`, `~newscrawler:*`) the user lacks. Other Redis errors
+    (a server gone) propagate."""
+    key = redis_key(prefix, "probe", uuid.uuid4().hex)
+    missing: set[str] = set()
+    for command in sorted(commands):
+        try:
+            _PROBES[command](client, key)
+        except NoPermissionError as error:  # a command denied, else the keys
+            denied = _DENIED_COMMAND.search(str(error))
+            missing.add(f"+{denied.group(1)}" if denied else f"~{prefix}:*")
+    with contextlib.suppress(NoPermissionError):  # (a user without DEL leaves them)
+        _PROBES["del"](client, key)
+    if missing:
+        raise MissingPermissions(sorted(missing))
 
 
 class Lease:

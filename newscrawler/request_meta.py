@@ -14,3 +14,17 @@ DISCOVERY_META_KEY = "newscrawler_discovery"
 
 SYNDICATION_META_KEY = "newscrawler_signature"
 """On an article's response: the body's syndication signature, from the extraction worker."""
+
+WARC_RECORD_META_KEY = "newscrawler_warc"
+"""`scrapy crawl warc`: the item's `warc` field, the record the response was read from."""
+
+CAPTURE_META_KEY = "newscrawler_capture"
+"""`NEWSCRAWLER_WARC`: the exchange as received, until it is written to the WARC file
+(`newscrawler.middlewares.warc`)."""
+
+FETCHED_AT_META_KEY = "newscrawler_fetched_at"
+"""When the response was fetched (aware datetime): its WARC-Date. Extraction reads relative
+dates from it and the item's `crawled_at` is it; without it, the time of extraction."""
+
+ARCHIVED_META_KEY = "newscrawler_archived"
+"""On the requests of `scrapy crawl warc`: the archived response that answers them."""

@@ -123,12 +123,36 @@ SPIDER_MIDDLEWARES["newscrawler.middlewares.syndication.SyndicationMiddleware"] 
 # A shared frontier splits one big site's URLs between processes or machines:
 # `-s NEWSCRAWLER_FRONTIER_URL=redis://host:6379/0` (scrapy-redis's scheduler and dupefilter;
 # the state then defaults to the same Redis). Empty: every run has its own frontier.
+# A Redis URL names its user, not its password (`redis://newscrawler@host:6379/0`): the password
+# comes from the environment variable NEWSCRAWLER_REDIS_PASSWORD, as `-s` shows a setting to
+# `ps` and Scrapyd logs every job's settings (README "Security").
 NEWSCRAWLER_FRONTIER_URL = ""
+# Every Redis key of the deployment starts with `<prefix>:` (`<prefix>:state:...`,
+# `<prefix>:frontier:...`): deployments sharing one Redis take different prefixes, and the
+# crawlers' Redis user needs no key outside `~<prefix>:*` (README "Security").
+NEWSCRAWLER_REDIS_PREFIX = "newscrawler"
 # A worker with nothing to do waits while the frontier has requests or other workers are busy;
 # when it stayed empty with every worker idle for this long (seconds), the worker ends.
 NEWSCRAWLER_FRONTIER_IDLE_CLOSE = 5.0
 ADDONS["newscrawler.frontier.FrontierAddon"] = 10
 # --- end of scaling block -------------------------------------------------------------------
+
+# --- Web archives: WARC beside the JSON lines, `scrapy crawl warc` (newscrawler/warc/) -------
+# True: every fetched article page is also written, as received, to a WARC file beside each
+# JSON lines file (`<UTC start>-0001.warc.gz`); items point at their record (field `warc`).
+NEWSCRAWLER_WARC = False
+# zlib level of the WARC files' gzip members: 1 costs 40 % of the CPU of 6 for pages sent
+# uncompressed (files an eighth larger), and gives the same size for the gzip- or
+# brotli-encoded pages most sites send (benchmarks/warc.py).
+NEWSCRAWLER_WARC_GZIP_LEVEL = 1
+# Above HttpCompressionMiddleware (590): bodies before they are decompressed.
+DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.warc.WarcCaptureMiddleware"] = 650
+# After the incremental middleware (100): a page's records are built when it has been extracted;
+# just before the feed exporter (0) takes its item, they go into the WARC file beside the JSON
+# lines file the item goes to.
+SPIDER_MIDDLEWARES["newscrawler.middlewares.warc.WarcRecordMiddleware"] = 90
+EXTENSIONS["newscrawler.extensions.warc.WarcPointers"] = -1
+# --- end of web archives block --------------------------------------------------------------
 
 # --- Operations -----------------------------------------------------------------------------
 TELNETCONSOLE_ENABLED = False

@@ -139,6 +139,9 @@ def test_the_addon_configures_only_scheduler_dupefilter_and_our_extension() -> N
     assert settings["DUPEFILTER_CLASS"] == "scrapy_redis.dupefilter.RFPDupeFilter"
     assert settings["REDIS_URL"] == "redis://db:6379/1"
     assert settings["SCHEDULER_QUEUE_KEY"] == "newscrawler:frontier:%(spider)s:requests"
+    # JSON, never scrapy-redis's default pickles
+    assert settings["SCHEDULER_QUEUE_CLASS"] == "newscrawler.frontier_queue.JsonPriorityQueue"
+    assert settings["SCHEDULER_SERIALIZER"] == "newscrawler.frontier_queue"
     assert settings.getbool("SCHEDULER_PERSIST")
     assert settings.getint("SCHEDULER_IDLE_BEFORE_CLOSE") == 0
     assert "SharedFrontier" in str(settings.getdict("EXTENSIONS"))
@@ -152,6 +155,10 @@ def test_the_addon_configures_only_scheduler_dupefilter_and_our_extension() -> N
     chosen.set("CONCURRENT_REQUESTS", 6, priority="cmdline")
     FrontierAddon().update_settings(chosen)
     assert chosen.getint("CONCURRENT_REQUESTS") == 6
+    tenant = Settings({"NEWSCRAWLER_FRONTIER_URL": "redis://db/1"})
+    tenant.set("NEWSCRAWLER_REDIS_PREFIX", "tenant-a", priority="cmdline")
+    FrontierAddon().update_settings(tenant)
+    assert tenant["SCHEDULER_DUPEFILTER_KEY"] == "tenant-a:frontier:%(spider)s:dupefilter"
     off = Settings({"SCHEDULER": "scrapy.core.scheduler.Scheduler"})
     FrontierAddon().update_settings(off)
     assert off["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
@@ -199,14 +206,16 @@ def test_frontier_unavailable_at_start(
         tmp_path,
         args={"base_url": shz_server.url},
         settings={
-            "NEWSCRAWLER_FRONTIER_URL": f"redis://127.0.0.1:{port}/0",
+            "NEWSCRAWLER_FRONTIER_URL": f"redis://:hunter2@127.0.0.1:{port}/0",
             "NEWSCRAWLER_STATE_URL": redis_server.url(),
         },
     )
     assert worker.wait() == ExitStatus.NOT_STARTED
     reason = (
-        f"Crawl not started: StateError: cannot use the shared frontier redis://127.0.0.1:{port}/0"
+        "Crawl not started: StateError: cannot use the shared frontier"
+        f" redis://:***@127.0.0.1:{port}/0"
     )
     assert reason in worker.log
+    assert "hunter2" not in worker.log
     assert "Traceback" not in worker.log
     assert shz_server.requests == []

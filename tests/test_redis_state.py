@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 from scrapy.settings import Settings
 
+from newscrawler.publish.files import temp_path_for
 from newscrawler.publish.layout import run_lock_path, state_url
-from newscrawler.state import StateError, StateLost, open_state, public_url
+from newscrawler.state import StateError, StateLost, open_state, public_url, with_key_prefix
 from newscrawler.state.redis import RedisState, split_state_url
 from tests.support.scale import RedisServer, free_port, wait_until
 from tests.support.state import T1, T2, emission
@@ -64,7 +65,7 @@ def test_a_dead_runs_claims_free_themselves_when_its_lease_expires(url: str) -> 
     elsewhere.begin_run(ELSEWHERE, T1)
     assert elsewhere.claim(ELSEWHERE, emission("https://x/claimed"))
     assert elsewhere.claim(ELSEWHERE, emission("https://x/sealed"))
-    sealed = elsewhere.begin_publication(ELSEWHERE, "/o/.1.part", "/o/1.jsonl")
+    sealed = elsewhere.begin_publication(ELSEWHERE, "/o/.1.jsonl.0000abcd.part", "/o/1.jsonl")
     elsewhere.seal_publication(sealed, ["https://x/sealed"])
     elsewhere.close()  # the machine dies: no more renewals, no end_run
 
@@ -132,7 +133,7 @@ def test_a_file_with_claims_taken_by_another_run_is_not_sealed(url: str) -> None
     slow = RedisState(url + "&lease=1")
     slow.begin_run(RUN_B, T1)
     assert slow.claim(RUN_B, emission("https://x/1"))
-    publication = slow.begin_publication(RUN_B, "/o/.1.part", "/o/1.jsonl")
+    publication = slow.begin_publication(RUN_B, "/o/.1.jsonl.0000abcd.part", "/o/1.jsonl")
     slow._stop_lease()  # stalled longer than its lease ...
     other = RedisState(url)
     other.begin_run(ELSEWHERE, T1)
@@ -152,9 +153,9 @@ def test_a_dead_run_of_this_machine_is_recovered_at_once(url: str) -> None:
     crashed.begin_run(dead, T1)
     crashed.claim(dead, emission("https://x/sealed"))
     crashed.claim(dead, emission("https://x/unsealed"))
-    sealed = crashed.begin_publication(dead, "/o/.1.part", "/o/1.jsonl")
+    sealed = crashed.begin_publication(dead, "/o/.1.jsonl.0000abcd.part", "/o/1.jsonl")
     crashed.seal_publication(sealed, ["https://x/sealed"])
-    writing = crashed.begin_publication(dead, "/o/.2.part", "/o/2.jsonl")
+    writing = crashed.begin_publication(dead, "/o/.2.jsonl.0000abcd.part", "/o/2.jsonl")
     crashed._stop_lease()
     crashed.close()  # (its lease is still running in Redis)
 
@@ -177,6 +178,50 @@ def test_a_dead_run_of_this_machine_is_recovered_at_once(url: str) -> None:
     assert store.claim(RUN_B, emission("https://x/unsealed"))
     store.end_run(RUN_A)
     assert store._publications() == []
+    store.close()
+
+
+def test_a_planted_publication_never_makes_recovery_touch_other_files(
+    url: str, server: RedisServer, tmp_path: Path
+) -> None:
+    """Whoever can write to the shared Redis may plant publications of a dead run of this
+    machine: recovery deletes or renames only the journal's own temporary files."""
+    victim = tmp_path / "precious.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    gone_pid = int(subprocess.check_output([sys.executable, "-c", "import os; print(os.getpid())"]))
+    dead = run_id("eeeeee", pid=gone_pid)
+    store = RedisState(url)
+    admin = server.client()
+    planted = {  # unsealed: recovery would delete temp_path; sealed: rename it
+        1: {"temp_path": str(victim), "final_path": str(tmp_path / "x.jsonl"), "sealed": "0"},
+        2: {"temp_path": str(victim), "final_path": str(tmp_path / "y.jsonl"), "sealed": "1"},
+        3: {"temp_path": "/o/.a.jsonl.0000abcd.part", "final_path": "/o/../etc/a.jsonl"},
+        4: {"final_path": "/o/a.jsonl"},
+    }
+    for number, fields in planted.items():
+        admin.hset(
+            store._k("pub", str(number)),
+            mapping={"owner": dead, "holder": dead, "sealed": "0", "published": "0", **fields},
+        )
+        admin.sadd(store._k("pubs"), number)  # fmt: skip
+    honest = str(temp_path_for(tmp_path / "z.jsonl"))
+    admin.hset(
+        store._k("pub", "5"),
+        mapping={
+            "owner": dead,
+            "holder": dead,
+            "sealed": "0",
+            "published": "0",
+            "temp_path": honest,
+            "final_path": str(tmp_path / "z.jsonl"),
+        },
+    )
+    admin.sadd(store._k("pubs"), 5)  # fmt: skip
+    store.begin_run(RUN_A, T2)
+    assert [p.id for p in store.orphaned_publications(RUN_A)] == [5]
+    assert store.take_unreported_files(RUN_A) == []
+    assert victim.read_text(encoding="utf-8") == "keep me"
+    assert admin.smembers(store._k("pubs")) == {"5"}  # the planted ones are gone
     store.close()
 
 
@@ -255,9 +300,16 @@ def test_urls(server: RedisServer) -> None:
         "redis://db/0?socket_timeout=1",
         {"spider": "shz", "lease": "9"},
     )
-    store = RedisState(f"{server.url(3)}?spider=svz&key_prefix=archive")
-    assert store._k("articles") == "archive:svz:articles"
+    store = RedisState(f"{server.url(3)}?spider=svz&prefix=archive")
+    assert store._k("articles") == "archive:state:svz:articles"
     store.close()
+    with pytest.raises(StateError, match=r"key_prefix= is gone .* NEWSCRAWLER_REDIS_PREFIX"):
+        RedisState(f"{server.url(3)}?spider=svz&key_prefix=archive")
+    with pytest.raises(StateError, match="not a key prefix"):
+        RedisState(f"{server.url(3)}?spider=svz&prefix=a*")
+    assert with_key_prefix(f"{server.url()}?spider=shz", "archive").endswith("&prefix=archive")
+    assert with_key_prefix(f"{server.url()}?spider=shz", "newscrawler").endswith("spider=shz")
+    assert with_key_prefix("sqlite:///x.sqlite", "archive") == "sqlite:///x.sqlite"
     socket_url = state_url(
         Settings({"NEWSCRAWLER_STATE_URL": f"unix://{server.socket}?db=1"}), "shz"
     )

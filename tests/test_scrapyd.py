@@ -1,11 +1,17 @@
 """Scrapyd: the project deploys with `scrapyd-deploy`, a job scheduled with `schedule.json`
 crawls a local replica, and its items land in Scrapyd's items_dir (Scrapyd sets FEEDS) or,
 without one, in our default layout under the NEWSCRAWLER_OUTPUT_DIR the job is given; a
-second job is incremental (the state lives next to the items)."""
+second job is incremental (the state lives next to the items).
+
+Scrapyd runs as README's scrapyd.conf has it, with basic authentication: deploying and
+scheduling need its credentials (from a netrc file, as README says), anonymous clients are
+refused, and neither its password nor a Redis password given in its environment shows in a
+log, a summary or its API."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -13,15 +19,17 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.error import HTTPError
 from urllib.parse import urlencode, urlsplit
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 import pytest
 
 from newscrawler.demo.server import ReplicaServer
+from newscrawler.redis_access import acl_setuser
 from tests.support.paths import PROJECT_ROOT
 from tests.support.replica import REPLICA_ARTICLES
-from tests.support.scale import ScrapydServer
+from tests.support.scale import RedisServer, ScrapydServer
 
 pytestmark = pytest.mark.slow
 
@@ -60,9 +68,32 @@ def scrapyd(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[ScrapydS
 
 def api(server: ScrapydServer, endpoint: str, data: list[tuple[str, str]] | None = None) -> Any:
     body = urlencode(data).encode() if data is not None else None
-    with urlopen(server.url + endpoint, data=body, timeout=30) as response:
+    request = Request(server.url + endpoint, data=body)
+    request.add_header("Authorization", server.authorization())
+    with urlopen(request, timeout=30) as response:
         answer = json.loads(response.read())
     assert answer["status"] == "ok", answer
+    return answer
+
+
+def deploy(project: Path, server: ScrapydServer, home: Path) -> dict[str, Any]:
+    """`scrapyd-deploy` from the project, its credentials in `~/.netrc` (never in the
+    project's scrapy.cfg)."""
+    config = project / "scrapy.cfg"
+    config.write_text(
+        config.read_text().replace("url = http://localhost:6800/", f"url = {server.url}"),
+        encoding="utf-8",
+    )
+    assert server.password not in config.read_text()
+    home.mkdir(exist_ok=True)
+    server.netrc(home)
+    deployed = subprocess.run(
+        [sys.executable, "-m", "scrapyd_client.deploy", "--version", "r1"],
+        cwd=project, capture_output=True, text=True, timeout=120, check=False,
+        env={**os.environ, "HOME": str(home)},
+    )  # fmt: skip
+    assert deployed.returncode == 0, deployed.stderr
+    answer: dict[str, Any] = json.loads(deployed.stdout)
     return answer
 
 
@@ -77,7 +108,9 @@ def wait_finished(server: ScrapydServer, job: str, timeout: float = 90) -> dict[
     raise AssertionError(f"job {job} did not finish in {timeout}s")
 
 
-def schedule(server: ScrapydServer, site: ReplicaServer, archive: Path) -> str:
+def schedule(
+    server: ScrapydServer, site: ReplicaServer, archive: Path, *more: tuple[str, str]
+) -> str:
     answer = api(server, "schedule.json", [
         ("project", "newscrawler"),
         ("spider", "shz"),
@@ -86,6 +119,7 @@ def schedule(server: ScrapydServer, site: ReplicaServer, archive: Path) -> str:
         ("setting", "AUTOTHROTTLE_ENABLED=0"),
         # where our default output goes when Scrapyd sets no FEEDS (no items_dir)
         ("setting", f"NEWSCRAWLER_OUTPUT_DIR={archive}"),
+        *more,
     ])  # fmt: skip
     return str(answer["jobid"])
 
@@ -93,17 +127,7 @@ def schedule(server: ScrapydServer, site: ReplicaServer, archive: Path) -> str:
 def test_deploy_schedule_and_read_the_items(
     project: Path, scrapyd: ScrapydServer, shz_server: ReplicaServer, tmp_path: Path
 ) -> None:
-    config = project / "scrapy.cfg"
-    config.write_text(
-        config.read_text().replace("url = http://localhost:6800/", f"url = {scrapyd.url}"),
-        encoding="utf-8",
-    )
-    deployed = subprocess.run(
-        [sys.executable, "-m", "scrapyd_client.deploy", "--version", "r1"],
-        cwd=project, capture_output=True, text=True, timeout=120, check=False,
-    )  # fmt: skip
-    assert deployed.returncode == 0, deployed.stderr
-    assert json.loads(deployed.stdout)["spiders"] >= 10
+    assert deploy(project, scrapyd, tmp_path / "home")["spiders"] >= 10
     spiders = api(scrapyd, "listspiders.json?project=newscrawler")["spiders"]
     assert {"shz", "news"} <= set(spiders)
 
@@ -137,3 +161,79 @@ def test_deploy_schedule_and_read_the_items(
     second_log = (logs / f"{second}.log").read_text()
     assert "'incremental/leads_skipped_known': 5" in second_log
     assert "item_scraped_count" not in second_log
+
+
+def anonymous_post(server: ScrapydServer, endpoint: str, data: dict[str, str]) -> int:
+    """The HTTP status of a POST without credentials."""
+    try:
+        with urlopen(server.url + endpoint, data=urlencode(data).encode(), timeout=30) as answer:
+            return int(answer.status)
+    except HTTPError as error:
+        return error.code
+
+
+def test_scrapyd_refuses_anonymous_clients(tmp_path: Path) -> None:
+    """Whoever reaches the port without the credentials can neither upload an egg (code that
+    Scrapyd runs) nor start a job; curl with README's netrc file gets through."""
+    server = ScrapydServer(tmp_path / "scrapyd").start()
+    try:
+        egg = {"project": "newscrawler", "version": "evil", "egg": "not really an egg"}
+        assert anonymous_post(server, "addversion.json", egg) == 401
+        job = {"project": "newscrawler", "spider": "shz"}
+        assert anonymous_post(server, "schedule.json", job) == 401
+        wrong = ScrapydServer(tmp_path / "unused", password="guessed")
+        wrong.port = server.port
+        with pytest.raises(HTTPError) as refused:
+            api(wrong, "daemonstatus.json")
+        assert refused.value.code == 401
+        assert api(server, "daemonstatus.json")["running"] == 0
+        curl = shutil.which("curl")
+        if curl is not None:  # README's cron lines
+            netrc = server.netrc(tmp_path)
+            listed = subprocess.run(
+                [curl, "-s", "--netrc-file", str(netrc), f"{server.url}listprojects.json"],
+                capture_output=True, text=True, timeout=30, check=True,
+            )  # fmt: skip
+            answer = json.loads(listed.stdout)
+            assert (answer["status"], answer["projects"]) == ("ok", [])
+    finally:
+        server.stop()
+
+
+REDIS_USER, REDIS_PASSWORD = "newscrawler", "redis-test-secret"
+
+
+def test_secrets_stay_out_of_logs_summaries_and_the_api(
+    project: Path, shz_server: ReplicaServer, tmp_path: Path
+) -> None:
+    """README's set-up: the node's Scrapyd has the Redis password in its environment, the
+    job's Redis state URL names only the user; the crawlers' Redis user has README's ACL. The
+    job uses the Redis state, and no password shows in Scrapyd's log, the job's log, the run
+    summary or Scrapyd's API."""
+    user = acl_setuser(REDIS_USER, "newscrawler", REDIS_PASSWORD).replace("ACL SETUSER", "user")
+    with RedisServer.running(tmp_path / "redis", users=[user]) as redis_server:
+        scrapyd = ScrapydServer(
+            tmp_path / "scrapyd", env={"NEWSCRAWLER_REDIS_PASSWORD": REDIS_PASSWORD}
+        ).start()
+        try:
+            deploy(project, scrapyd, tmp_path / "home")
+            archive = tmp_path / "archive"
+            state = ("setting", f"NEWSCRAWLER_STATE_URL={redis_server.url(user=REDIS_USER)}")
+            job = schedule(scrapyd, shz_server, archive, state)
+            wait_finished(scrapyd, job)
+            jobs_answer = json.dumps(api(scrapyd, "listjobs.json?project=newscrawler"))
+        finally:
+            scrapyd.stop()
+        recorded = redis_server.client().hkeys("newscrawler:state:shz:articles")
+    log = (tmp_path / "scrapyd" / "logs" / "newscrawler" / "shz" / f"{job}.log").read_text()
+    public = f"redis://{REDIS_USER}@127.0.0.1:{redis_server.port}/0?spider=shz"
+    assert f"State {public} (incremental)" in log
+    assert "'finish_reason': 'finished'" in log
+    assert len(recorded) >= len(REPLICA_ARTICLES)
+    [summary] = (archive / "shz").glob("*.summary.json")
+    assert json.loads(summary.read_text())["state"] == public
+    scrapyd_log = (tmp_path / "scrapyd" / "scrapyd.out").read_text()
+    assert f"job='{job}'" in scrapyd_log or job in scrapyd_log
+    for text in (log, scrapyd_log, summary.read_text(), jobs_answer):
+        assert REDIS_PASSWORD not in text
+        assert scrapyd.password not in text

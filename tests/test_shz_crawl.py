@@ -62,6 +62,7 @@ def test_urls_are_clean(crawl: CrawlResult) -> None:
         assert "utm_" not in item["url"] and "fbclid" not in item["url"] and "#" not in item["url"]
         assert item["canonical_url"].startswith("https://www.shz.de/")
         assert item["site"] == "shz"
+        assert item["warc"] is None  # no WARC written (NEWSCRAWLER_WARC is off)
 
 
 def test_items_validate_against_published_schema(

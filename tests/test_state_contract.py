@@ -45,7 +45,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore
 
 
 def publish(store: StateStore, owner: str, urls: list[str], at: str) -> dict[str, int]:
-    publication = store.begin_publication(owner, "/out/.x.part", "/out/x.jsonl")
+    publication = store.begin_publication(owner, "/out/.x.jsonl.0123abcd.part", "/out/x.jsonl")
     store.seal_publication(publication, urls)
     return store.finish_publication(publication, at)
 

@@ -143,11 +143,11 @@ def test_the_index_survives_reopening(
     assert match is not None and match.first.url == "https://www.shz.de/a-1"
 
 
-def test_redis_index_holds_json_and_lives_under_the_shared_prefix(
+def test_redis_index_holds_json_and_lives_under_the_deployment_prefix(
     redis_server: RedisServer,
 ) -> None:
     redis_server.client().flushall()
-    store = RedisState(f"{redis_server.url()}?spider=shz&key_prefix=test:state")
+    store = RedisState(f"{redis_server.url()}?spider=shz&prefix=test")
     try:
         store.record_copy(copy_of(STORY, "https://www.shz.de/a-1"), 0.5)
     finally:
@@ -155,7 +155,7 @@ def test_redis_index_holds_json_and_lives_under_the_shared_prefix(
     client = redis_server.client()
     keys = [k.decode() if isinstance(k, bytes) else k for k in client.keys("*")]
     index_keys = [k for k in keys if ":syndication:" in k]
-    assert index_keys and all(k.startswith("test:state:@shared:syndication:") for k in index_keys)
+    assert index_keys and all(k.startswith("test:syndication:") for k in index_keys)
     copies = next(k for k in index_keys if k.endswith(":copies"))
     for value in client.hvals(copies):
         text = value.decode() if isinstance(value, bytes) else value

@@ -29,6 +29,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newscrawler.dates import to_datetime, utc_iso
 from newscrawler.publish.journal import PublicationJournal, use_journal
 from newscrawler.publish.layout import run_lock_path, state_url, warn_about_unrecorded_feeds
+from newscrawler.redis_access import redis_prefix
 from newscrawler.state import (
     StateError,
     StateLost,
@@ -37,6 +38,7 @@ from newscrawler.state import (
     new_owner_id,
     open_state,
     public_url,
+    with_key_prefix,
 )
 
 if TYPE_CHECKING:
@@ -79,6 +81,7 @@ class CrawlState:
         self.stats = crawler.stats
         self.incremental = parse_switch(getattr(spider, "incremental", True))
         url = state_url(crawler.settings, spider.name)
+        url = with_key_prefix(url, redis_prefix(crawler.settings))
         self.url = public_url(url)
         """The state's URL for logs and the summary (without a password)."""
         self.lock = acquire_run_lock(run_lock_path(url, crawler.settings, spider.name))

@@ -37,7 +37,8 @@ from scrapy.utils.defer import deferred_from_coro
 
 from newscrawler.frontier import frontier_key, frontier_url
 from newscrawler.publish.layout import state_url
-from newscrawler.redis_client import Lease, connect
+from newscrawler.redis_access import FRONTIER_COMMANDS, redis_prefix
+from newscrawler.redis_client import Lease, MissingPermissions, connect, require_permissions
 from newscrawler.request_meta import START_POINT_META_KEY
 from newscrawler.state import StateError, new_owner_id, public_url
 
@@ -111,21 +112,23 @@ return 2
 def frontier_keys(settings: BaseSettings, spider: str) -> dict[str, str]:
     """The Redis keys of `spider`'s frontier: its workers, queue, dupefilter and the count of
     start points answered."""
+    prefix = redis_prefix(settings)
     return {
-        "workers": frontier_key(spider, "workers"),
+        "workers": frontier_key(prefix, spider, "workers"),
         "queue": settings.get("SCHEDULER_QUEUE_KEY") % {"spider": spider},
         "dupefilter": settings.get("SCHEDULER_DUPEFILTER_KEY") % {"spider": spider},
-        "answered": frontier_key(spider, "start_points_answered"),
+        "answered": frontier_key(prefix, spider, "start_points_answered"),
     }
 
 
-def open_frontier(url: str) -> redis.Redis:
-    """A client of the frontier's Redis that has answered; a `StateError` (the run does not
-    start, exit status 3, no traceback) when it does not."""
+def open_frontier(url: str, prefix: str) -> redis.Redis:
+    """A client of the frontier's Redis that has answered and may run what the frontier
+    runs on the keys under `prefix`; a `StateError` (the run does not start, exit status 3,
+    no traceback) when it does not."""
     try:
         client = connect(url, client_name="newscrawler-frontier")
-        client.ping()
-    except (redis.RedisError, ValueError) as error:
+        require_permissions(client, prefix, FRONTIER_COMMANDS)
+    except (redis.RedisError, ValueError, MissingPermissions) as error:
         raise StateError(f"cannot use the shared frontier {public_url(url)}: {error}") from None
     return client
 
@@ -146,8 +149,9 @@ class SharedFrontier:
             "NEWSCRAWLER_FRONTIER_IDLE_CLOSE", DEFAULT_IDLE_CLOSE
         )
         self.keys = frontier_keys(crawler.settings, spider)
-        self.worker_prefix = frontier_key(spider, "worker:")
-        self.client = open_frontier(url)
+        prefix = redis_prefix(crawler.settings)
+        self.worker_prefix = frontier_key(prefix, spider, "worker:")
+        self.client = open_frontier(url, prefix)
         self._join = self.client.register_script(JOIN)
         self._look = self.client.register_script(LOOK)
         self._leave = self.client.register_script(LEAVE)

@@ -4,8 +4,9 @@ Redakteurin") and found in the visible byline when the metadata names none."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawler import dates
@@ -188,18 +189,29 @@ def _byline_text(element: HtmlElement) -> str | None:
     return None
 
 
+def _byline_candidates(tree: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements of the body marked as author or byline, or links to an author page. A loop in
+    Python over each element's attributes: an XPath with `contains()` over five attributes took
+    16 ms a page in libxml2 (measured on both dev sets), this takes about 1."""
+    body = tree.find("body")
+    for element in (body if body is not None else tree).iter(etree.Element):
+        attributes = element.attrib
+        if not attributes or element.tag in ("script", "style", "meta"):
+            continue
+        marker = " ".join(attributes.get(name) or "" for name in _MARKER_ATTRIBUTES)
+        if _AUTHOR_CLASS.search(marker) or (
+            element.tag == "a" and _AUTHOR_HREF.search(attributes.get("href") or "")
+        ):
+            yield element
+
+
+_MARKER_ATTRIBUTES = ("class", "id", "itemprop", "rel", "data-testid")
+
+
 def visible_byline(tree: HtmlElement) -> list[str]:
     """Author names from the first byline on the page: elements marked as author/byline (class,
     itemprop, rel), innermost first, outside comments, teasers and navigation."""
-    body = tree.find("body")
-    root = body if body is not None else tree
-    for element in root.iter():
-        if not isinstance(element.tag, str) or element.tag in ("script", "style", "meta"):
-            continue
-        if not _AUTHOR_CLASS.search(_marker(element)) and not (
-            element.tag == "a" and _AUTHOR_HREF.search(element.get("href") or "")
-        ):
-            continue
+    for element in _byline_candidates(tree):
         if _in_skipped_context(element):
             continue
         texts = []

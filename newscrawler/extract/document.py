@@ -1,9 +1,11 @@
 """One parsed page and what every later pass reads from it: the tree, its meta tags, its
 JSON-LD nodes, the node of the page's own article, the canonical URL and the headline element.
 
-Parsing changes nothing in the tree: trafilatura must see the page as the publisher wrote it
-(its heuristics weigh scripts, figures and containers; a tree we pruned first is read
-differently, measured: whole articles lost on pages it extracts well untouched).
+Parsing changes nothing in the tree. Before trafilatura reads it, only code (`strip_code`) and
+what no reader can read leave it: trafilatura weighs figures and containers, and a tree we
+pruned further is read differently (measured: whole articles lost on pages it extracts well
+untouched). Scripts may go: trafilatura drops them itself, and without them its copies of the
+tree are smaller (measured on both dev sets: same text, 2 % fewer instructions).
 """
 
 from __future__ import annotations
@@ -94,7 +96,6 @@ _CODE = etree.XPath("//script | //style | //template")
 
 
 def strip_code(tree: HtmlElement) -> None:
-    """Scripts, styles and templates hold no page text. Run after trafilatura has read the
-    page and JSON-LD has been read: later passes read element texts."""
+    """Scripts, styles and templates hold no page text (JSON-LD is read before this)."""
     for element in _CODE(tree):
         element.drop_tree()

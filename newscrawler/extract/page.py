@@ -33,7 +33,6 @@ from newscrawler.extract.paywall import (
     PaywallInfo,
     find_paywall,
     looks_scrambled,
-    readable_text,
 )
 from newscrawler.extract.title import Headlines
 from newscrawler.items import NewsArticle
@@ -108,7 +107,9 @@ def extract_page_with_rules(
     the rules of a new site profile)."""
     crawled = (crawled_at or datetime.now(timezone.utc)).astimezone(timezone.utc)
     doc = parse_document(html, url, crawled, rules)
-    # 1. What no reader can read leaves the page; trafilatura reads the rest as it is.
+    # 1. What no reader can read leaves the page (scripts, styles, templates: their JSON-LD is
+    # read); trafilatura reads the rest as it is.
+    strip_code(doc.tree)
     paywall = find_paywall(doc)
     removed = remove_unreadable(doc, paywall)
     # Blocks are compared with the page's text once the unreadable parts are gone, to tell
@@ -116,7 +117,6 @@ def extract_page_with_rules(
     scramble_reference = paywall.reference if paywall.evident else None
     raw_blocks = _main_text(doc)
     # 2. The metadata layers; authors who sign a line of the text.
-    strip_code(doc.tree)
     fields = read_fields(doc)
     blocks = unglued(raw_blocks, doc.heading, fields.headline_variants)
     fields = _with_signed_authors(fields, blocks)
@@ -167,7 +167,7 @@ def remove_unreadable(doc: Document, paywall: PaywallInfo) -> list[tuple[str, st
         # not already gone with an element around it
         if any(ancestor is doc.tree for ancestor in element.iterancestors()):
             report.append((reason, " ".join(element.text_content().split())))
-            gone.append(readable_text(element))
+            gone.append(element.text_content())
             element.drop_tree()  # keeps the tail text, which belongs to the parent
     if paywall.reference is not None and gone:
         # what scrambled text is measured against: the page's text without what left it

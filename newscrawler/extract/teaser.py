@@ -56,7 +56,16 @@ def _normalize_space(text: str) -> str:
     return _XPATH_SPACE.sub(" ", text).strip(" \t\r\n")
 
 
-def _deepest_containing(tree: HtmlElement, needle: str) -> Iterator[HtmlElement]:
+class _Texts(dict[HtmlElement, str]):
+    """The normalize-space() text of elements, read at most once per page: the searches for a
+    description and for the first paragraph walk the same elements."""
+
+    def __missing__(self, element: HtmlElement) -> str:
+        text = self[element] = _normalize_space(element.text_content())
+        return text
+
+
+def _deepest_containing(tree: HtmlElement, needle: str, texts: _Texts) -> Iterator[HtmlElement]:
     """The elements in `<body>` whose text (normalize-space) contains `needle` while none of
     their child elements' does, in document order; `script`, `style` and the like never.
 
@@ -66,22 +75,22 @@ def _deepest_containing(tree: HtmlElement, needle: str) -> Iterator[HtmlElement]
     for body in tree.iter("body"):
         if any(ancestor.tag == "body" for ancestor in body.iterancestors()):
             continue  # its elements are those of the outer body
-        for child in _children_containing(body, needle):
-            yield from _deepest_within(child, needle)
+        for child in _children_containing(body, needle, texts):
+            yield from _deepest_within(child, needle, texts)
 
 
-def _children_containing(element: HtmlElement, needle: str) -> Iterator[HtmlElement]:
+def _children_containing(element: HtmlElement, needle: str, texts: _Texts) -> Iterator[HtmlElement]:
     for child in element:
-        if isinstance(child.tag, str) and needle in _normalize_space(child.text_content()):
+        if isinstance(child.tag, str) and needle in texts[child]:
             yield child
 
 
-def _deepest_within(element: HtmlElement, needle: str) -> Iterator[HtmlElement]:
+def _deepest_within(element: HtmlElement, needle: str, texts: _Texts) -> Iterator[HtmlElement]:
     """`_deepest_containing` below an element whose text contains the needle."""
     inner = False
-    for child in _children_containing(element, needle):
+    for child in _children_containing(element, needle, texts):
         inner = True
-        yield from _deepest_within(child, needle)
+        yield from _deepest_within(child, needle, texts)
     if not inner and element.tag not in _NOT_SHOWN:
         yield element
 
@@ -114,8 +123,11 @@ def _block_of(element: HtmlElement, description_length: int) -> HtmlElement:
     return element
 
 
-def _by_description(tree: HtmlElement, descriptions: Iterable[str]) -> tuple[str, bool] | None:
-    page_text = " ".join(tree.xpath("normalize-space(//body)").split())
+def _by_description(
+    tree: HtmlElement, descriptions: Iterable[str], texts: _Texts
+) -> tuple[str, bool] | None:
+    body = tree.find("body")
+    page_text = texts[body] if body is not None else ""
     for raw in descriptions:
         description = _ELLIPSIS.sub("", normalize_text(raw))
         words = description.split()
@@ -126,7 +138,7 @@ def _by_description(tree: HtmlElement, descriptions: Iterable[str]) -> tuple[str
             needle = " ".join(words[:size])
             if needle not in page_text:
                 continue
-            for match in _deepest_containing(tree, needle):
+            for match in _deepest_containing(tree, needle, texts):
                 if not _usable(match):
                     continue
                 block = _block_of(match, len(description))
@@ -137,12 +149,12 @@ def _by_description(tree: HtmlElement, descriptions: Iterable[str]) -> tuple[str
     return None
 
 
-def locate(tree: HtmlElement, text: str) -> HtmlElement | None:
+def locate(tree: HtmlElement, text: str, texts: _Texts | None = None) -> HtmlElement | None:
     """The innermost element whose text starts like `text` (a paragraph of the body)."""
     words = normalize_text(text).split()
     if len(words) < 3:
         return None
-    for match in _deepest_containing(tree, " ".join(words[:6])):
+    for match in _deepest_containing(tree, " ".join(words[:6]), texts or _Texts()):
         return match
     return None
 
@@ -208,10 +220,11 @@ def find_teaser(
 ) -> tuple[str, bool] | None:
     """(text, is_lead) of the teaser shown on the page, or None. is_lead is False when the
     description only quotes a longer paragraph of the text itself."""
-    found = _by_description(tree, descriptions)
+    texts = _Texts()
+    found = _by_description(tree, descriptions, texts)
     if found or not first_paragraph:
         return found
-    anchor = locate(tree, first_paragraph)
+    anchor = locate(tree, first_paragraph, texts)
     if anchor is None:
         return None
     if _marked_as_lead(anchor):

@@ -109,16 +109,20 @@ def summary_path(settings: BaseSettings, spider: str, stamp: str) -> Path:
     template = settings.get("NEWSCRAWLER_SUMMARY_PATH")
     if template:
         return Path(str(template) % {"name": spider, "time": stamp}).absolute()
+    return feed_folder(settings, spider, stamp) / f"{stamp}{SUMMARY_SUFFIX}"
+
+
+def feed_folder(settings: BaseSettings, spider: str, stamp: str) -> Path:
+    """The folder of the first local feed's first batch, else `<output root>/<spider>/`."""
     params = {"name": spider, "time": stamp, "batch_id": 1, "batch_time": stamp}
     for uri in settings.getdict("FEEDS"):
         path = local_feed_path(uri)
         if path is not None:
             try:
-                folder = Path(apply_uri_params(path, params)).absolute().parent
+                return Path(apply_uri_params(path, params)).absolute().parent
             except (KeyError, ValueError, TypeError):  # placeholders we cannot fill
-                folder = fixed_folder(path)
-            return folder / f"{stamp}{SUMMARY_SUFFIX}"
-    return output_root(settings) / spider / f"{stamp}{SUMMARY_SUFFIX}"
+                return fixed_folder(path)
+    return output_root(settings) / spider
 
 
 # --- The state and the run lock, next to the output ---------------------------------------------

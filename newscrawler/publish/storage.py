@@ -12,6 +12,7 @@ from newscrawler.publish.files import rename_into_place, sync_file, temp_path_fo
 from newscrawler.publish.journal import PendingFile, PublicationJournal, run_journal
 from newscrawler.publish.layout import local_feed_path
 from newscrawler.publish.readback import read_item_urls
+from newscrawler.publish.warc import seal_warc_beside
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -30,7 +31,8 @@ class AtomicFileFeedStorage:
 
     With a journal (the crawl's, from the state extension, or one given) the file is recorded,
     sealed with the articles it holds and committed (`newscrawler.publish.journal`); without
-    one it is still published atomically.
+    one it is still published atomically. With `NEWSCRAWLER_WARC`, the WARC file beside it
+    (`newscrawler.publish.warc`) is sealed just before it and published with it.
     """
 
     def __init__(
@@ -80,11 +82,14 @@ class AtomicFileFeedStorage:
         assert self.file is not None, "store() before open()"
         sync_file(file)
         file.close()
+        # A WARC file beside this one is sealed first and published with it.
+        beside = seal_warc_beside(self.crawler, self.path)
         if self.journal is None:
-            rename_into_place(self.file.temp, self.file.final)
+            for pending in [*beside, self.file]:
+                rename_into_place(pending.temp, pending.final)
             return
         self.journal.seal(self.file, self.items_in)
-        self.journal.publish(self.file)
+        self.journal.publish(*beside, self.file)
 
     def items_in(self, path: Path) -> set[str]:
         """The URLs of the items this run wrote to `path` (the journal's `Contents`)."""

@@ -37,9 +37,11 @@ from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
 from newscrawler.page_checks import count_tags, looks_binary, media_type
 from newscrawler.request_meta import (
     DISCOVERY_META_KEY,
+    FETCHED_AT_META_KEY,
     LEAD_META_KEY,
     START_POINT_META_KEY,
     SYNDICATION_META_KEY,
+    WARC_RECORD_META_KEY,
 )
 from newscrawler.urls import host_of, replace_origin, strip_tracking
 from newscrawler.workers import ExtractionCrashed, ExtractionWorkers
@@ -147,6 +149,11 @@ class NewsSpider(scrapy.Spider):
         if self.base_url and self.site_profile.serves(host_of(url)):
             return replace_origin(url, self.base_url)
         return url
+
+    def profile_for(self, url: str) -> SiteProfile:
+        """The profile of the site a fetched page belongs to: the spider's (a `warc` run over
+        every site names each page's own)."""
+        return self.site_profile
 
     def site_url(self, fetched_url: str) -> str:
         """The site's own URL for a fetched one (inverse of `fetch_url`)."""
@@ -348,7 +355,8 @@ class NewsSpider(scrapy.Spider):
         if page.signature is not None:  # for the syndication middleware
             response.meta[SYNDICATION_META_KEY] = page.signature
         article.url = strip_tracking(response.url)
-        article.site = self.site_profile.name
+        article.site = self.profile_for(response.url).name
+        article.warc = response.meta.get(WARC_RECORD_META_KEY)
         self._stat("articles_extracted")
         yield article
 
@@ -361,7 +369,7 @@ class NewsSpider(scrapy.Spider):
                 response.body,
                 self.site_url(response.url),
                 declared_encoding=declared,
-                crawled_at=datetime.now(timezone.utc),
+                crawled_at=response.meta.get(FETCHED_AT_META_KEY) or datetime.now(timezone.utc),
             )
         except ExtractionCrashed as error:  # a crash in C code, out of memory, a hang
             logger.warning("Extraction worker lost this page (%s): %s", error, response.url)
@@ -407,7 +415,7 @@ class NewsSpider(scrapy.Spider):
             return False
         if article.word_count < MIN_BODY_WORDS and not article.is_paywalled:
             return False  # a gallery or video page marked up as an article
-        if self.site_profile.article_url_re is not None:
+        if self.profile_for(article.url).article_url_re is not None:
             return True
         return bool(article.date_published or article.authors)
 

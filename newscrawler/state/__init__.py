@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from scrapy.utils.misc import load_object
 
+from newscrawler.redis_access import DEFAULT_PREFIX
 from newscrawler.state.base import (
     ArticleRecord,
     Emission,
@@ -42,6 +43,7 @@ __all__ = [
     "open_state",
     "public_url",
     "spider_scoped",
+    "with_key_prefix",
 ]
 
 BACKENDS = {
@@ -87,3 +89,15 @@ def spider_scoped(url: str, spider_name: str) -> str:
     # (text, not urlunsplit: that turns unix:///path into unix:/path)
     base = url.split("#", 1)[0]
     return f"{base}{'&' if parts.query else '?'}spider={spider_name}"
+
+
+def with_key_prefix(url: str, prefix: str) -> str:
+    """A URL of a server shared by deployments (not a sqlite file) with the deployment's key
+    prefix (`NEWSCRAWLER_REDIS_PREFIX`) as its `prefix` parameter, unless the prefix is the
+    default or the URL names one."""
+    parts = urlsplit(url)
+    named = "prefix" in dict(parse_qsl(parts.query))
+    if parts.scheme == "sqlite" or prefix == DEFAULT_PREFIX or named:
+        return url
+    base = url.split("#", 1)[0]
+    return f"{base}{'&' if parts.query else '?'}prefix={prefix}"

@@ -26,8 +26,12 @@ Durability is Redis's: run it with `appendonly yes` (and `appendfsync always` to
 seal durable before the file is renamed). A Redis that loses writes makes the next runs emit
 some articles again (the state forgot them), never lose one.
 
-Keys, for spider `shz` and the default prefix: `newscrawler:state:shz:<name>` (`?key_prefix=`
-changes the prefix). Standalone Redis or a Sentinel-managed primary; not Redis Cluster (the
+Keys, for spider `shz`: `<prefix>:state:shz:<name>`, the prefix being the deployment's
+(`NEWSCRAWLER_REDIS_PREFIX`, default `newscrawler`; the crawl puts it in the URL as
+`?prefix=`). The store checks when it opens that its Redis user may run every command it needs
+on those keys (`newscrawler.redis_access`). Values are JSON and plain strings; nothing read from
+Redis is unpickled or evaluated (the Lua scripts are ours, sent by the crawler, and decode
+JSON with cjson). Standalone Redis or a Sentinel-managed primary; not Redis Cluster (the
 scripts compute some key names).
 """
 
@@ -37,15 +41,25 @@ import base64
 import json
 import logging
 import os
+import re
 import socket
 from collections.abc import Callable, Collection, Iterable
+from pathlib import PurePath
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import redis
 
 from newscrawler import syndication
-from newscrawler.redis_client import Lease, connect
+from newscrawler.redis_access import (
+    DEFAULT_PREFIX,
+    PREFIX_SETTING,
+    STATE_COMMANDS,
+    BadPrefix,
+    check_prefix,
+    redis_key,
+)
+from newscrawler.redis_client import Lease, MissingPermissions, connect, require_permissions
 from newscrawler.state import public_url
 from newscrawler.state.base import (
     ArticleRecord,
@@ -60,9 +74,8 @@ from newscrawler.syndication import Copy, CopyMatch, Signature
 logger = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-DEFAULT_KEY_PREFIX = "newscrawler:state"
 DEFAULT_LEASE_SECONDS = 30.0
-OUR_PARAMETERS = ("spider", "key_prefix", "lease")
+OUR_PARAMETERS = ("spider", "prefix", "key_prefix", "lease")
 """Query parameters of the state URL that are ours, not redis-py's."""
 
 
@@ -207,11 +220,11 @@ return 1
 """
 
 
-# The syndication index, shared by every spider of the Redis (keys under SHARED_SCOPE): `copies`
-# maps a copy's id (16 hex digits) to its record as JSON; band buckets live in hashes sharded by
-# the bucket's top bits (`b:<shard>`, field: the other bits in hex, value: the ids, comma
-# separated). Reading and writing are two scripts; the write inserts only if the buckets it read
-# are unchanged (compare and set), else the caller reads again.
+# The syndication index, shared by every spider of the Redis (keys `<prefix>:syndication:...`):
+# `copies` maps a copy's id (16 hex digits) to its record as JSON; band buckets live in hashes
+# sharded by the bucket's top bits (`b:<shard>`, field: the other bits in hex, value: the ids,
+# comma separated). Reading and writing are two scripts; the write inserts only if the buckets it
+# read are unchanged (compare and set), else the caller reads again.
 
 COPY_READ = """
 -- KEYS: copies   ARGV: own id, max candidates, band key prefix, [[shard, field], ...] as JSON
@@ -252,8 +265,6 @@ redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1
 """
 
-SHARED_SCOPE = "@shared"
-"""Key scope of what all spiders share (no spider name can hold "@")."""
 BAND_SHARD_BITS = 19
 """Band buckets are grouped in 2^19 hashes: about 100 entries each at a million copies, small
 enough for Redis's compact hash encoding."""
@@ -316,6 +327,26 @@ def process_exists(pid: int) -> bool:
     return True
 
 
+_RECORD_FIELDS = ("owner", "holder", "temp_path", "final_path")
+
+
+def journal_record(row: dict[str, str]) -> bool:
+    """Whether a publication read from Redis is one the journal writes: its fields, an
+    absolute final path and, next to it, the hidden temporary name the journal gives it
+    (`.<name>.<8 hex digits>.part`, `newscrawler.publish.files.temp_path_for`). Recovery
+    deletes or renames a publication's temporary file: a record planted in a shared Redis must
+    not make it delete or rename any other file."""
+    if not all(isinstance(row.get(name), str) for name in _RECORD_FIELDS):
+        return False
+    temp, final = PurePath(row["temp_path"]), PurePath(row["final_path"])
+    return (
+        final.is_absolute()
+        and ".." not in final.parts
+        and temp.parent == final.parent
+        and re.fullmatch(rf"\.{re.escape(final.name)}\.[0-9a-f]{{8}}\.part", temp.name) is not None
+    )
+
+
 def record_from_json(key: str, value: str) -> ArticleRecord:
     fingerprint, published, modified, first, last, checked = json.loads(value)
     return ArticleRecord(key, fingerprint, published, modified, first, last, checked)
@@ -341,9 +372,12 @@ def emission_json(emission: Emission) -> str:
 class RedisState(StateStore):
     """One spider's state in a Redis database shared by machines and runs.
 
-    URL: `redis://[:password@]host:port/db?spider=<name>` (`rediss://` for TLS, `unix://` for
-    a socket); `state_url` adds `spider=`. Optional: `key_prefix=`, `lease=` (seconds), and
-    any redis-py connection parameter (`socket_timeout=`, ...)."""
+    URL: `redis://[[user]:password@]host:port/db?spider=<name>` (`rediss://` for TLS,
+    `unix://` for a socket); `state_url` adds `spider=`, the crawl `prefix=`. Optional:
+    `lease=` (seconds), and any redis-py connection parameter (`socket_timeout=`, ...).
+
+    A new kind of data takes keys from `_k` (this spider's) or `redis_key(self.redis_prefix,
+    area, ...)` (shared by spiders), and adds its commands to `redis_access`."""
 
     def __init__(self, url: str):
         self.url = url
@@ -353,10 +387,8 @@ class RedisState(StateStore):
         if not spider:
             raise StateError(f"the Redis state URL names no spider (?spider=): {self.public_url}")
         self.lease = self._lease_seconds(ours.get("lease"))
-        base = ours.get("key_prefix") or DEFAULT_KEY_PREFIX
-        self.prefix = f"{base}:{spider}:"
-        self.shared_prefix = f"{base}:{SHARED_SCOPE}:"
-        """Keys every spider shares: the syndication index."""
+        self.spider = spider
+        self.redis_prefix = self._prefix(ours)
         self.host = socket.gethostname()
         self._lost: StateLost | None = None
         self._lost_reported = False
@@ -386,17 +418,29 @@ class RedisState(StateStore):
             raise StateError(f"lease must be at least 1 second in {self.public_url}")
         return lease
 
+    def _prefix(self, ours: dict[str, str]) -> str:
+        if "key_prefix" in ours:  # (it was the state's own prefix: say so, not ignore it)
+            raise StateError(
+                f"key_prefix= is gone from the state URL: set {PREFIX_SETTING} instead (keys"
+                f" <prefix>:state:<spider>:...) in {self.public_url}"
+            )
+        try:
+            return check_prefix(ours.get("prefix") or DEFAULT_PREFIX)
+        except BadPrefix as error:
+            raise StateError(str(error)) from None
+
     def _open(self, client_url: str) -> redis.Redis:
-        """A client of a server that answers, with a state of a schema we know."""
+        """A client of a server that answers, lets this store's user do what it needs, and
+        holds a state of a schema we know."""
         try:
             client = connect(client_url, client_name="newscrawler-state")
         except ValueError as error:
             raise StateError(f"bad Redis state URL: {error}") from error
         try:
-            client.ping()
+            require_permissions(client, self.redis_prefix, STATE_COMMANDS)
             client.set(self._k("schema"), SCHEMA_VERSION, nx=True)
             version = int(client.get(self._k("schema")) or SCHEMA_VERSION)
-        except (redis.RedisError, ValueError) as error:
+        except (redis.RedisError, ValueError, MissingPermissions) as error:
             raise StateError(f"cannot use the Redis state {self.public_url}: {error}") from error
         if version > SCHEMA_VERSION:
             raise StateError(
@@ -406,10 +450,8 @@ class RedisState(StateStore):
         return client
 
     def _k(self, *names: str) -> str:
-        return self.prefix + ":".join(names)
-
-    def _shared_k(self, *names: str) -> str:
-        return self.shared_prefix + ":".join(names)
+        """The key `<prefix>:state:<spider>:<name>:...` (a trailing "" for a key prefix)."""
+        return redis_key(self.redis_prefix, "state", self.spider, *names)
 
     # --- Failures -----------------------------------------------------------------------------
 
@@ -600,7 +642,20 @@ class RedisState(StateStore):
         for publication in ids:
             pipe.hgetall(self._k("pub", str(publication)))
         rows = self._call("publications", pipe.execute)
-        return [(i, row) for i, row in zip(ids, rows, strict=True) if row]
+        found = []
+        for publication, row in zip(ids, rows, strict=True):
+            if not row:
+                continue
+            if not journal_record(row):
+                logger.warning(
+                    "State: publication %s in %s names files the journal never writes (%r,"
+                    " %r): not recovered, deleted",
+                    publication, self.public_url, row.get("temp_path"), row.get("final_path"),
+                )  # fmt: skip
+                self.abandon_publication(publication)
+                continue
+            found.append((publication, row))
+        return found
 
     def _take_over(self, publication_id: int, holder: str, owner: str, *, own: bool) -> bool:
         taken = self._call(
@@ -656,7 +711,7 @@ class RedisState(StateStore):
     def _index_k(self, *names: str) -> str:
         """A key of the syndication index of the current signature scheme (a new scheme starts
         a new index beside the old one)."""
-        return self._shared_k("syndication", syndication.SCHEME_ID, *names)
+        return redis_key(self.redis_prefix, "syndication", syndication.SCHEME_ID, *names)
 
     def band_fields(self, sig: Signature) -> list[tuple[str, str]]:
         """(shard, field) of the signature's bucket in each band: the hash

@@ -27,9 +27,15 @@ TEST_SETTINGS_MODULE = "tests.support.settings"
 """The project's settings with the tests' fault injection (off unless asked for)."""
 
 
+DEPLOYMENT_VARIABLES = ("NEWSCRAWLER_REDIS_PASSWORD",)
+"""What a deployment gives in the environment: a test crawl has it only from `env`."""
+
+
 def crawl_env(env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment of a test crawl: ours, the test settings, and `env`."""
-    return {**os.environ, "SCRAPY_SETTINGS_MODULE": TEST_SETTINGS_MODULE, **(env or {})}
+    """The environment of a test crawl: ours (without a deployment's Redis password), the
+    test settings, and `env`."""
+    ours = {name: value for name, value in os.environ.items() if name not in DEPLOYMENT_VARIABLES}
+    return {**ours, "SCRAPY_SETTINGS_MODULE": TEST_SETTINGS_MODULE, **(env or {})}
 
 
 # `scrapy` with Scrapy's deprecations as errors. (PYTHONWARNINGS cannot name the category: it

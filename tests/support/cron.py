@@ -87,6 +87,8 @@ def run_cron(
     summary = own_summary(set(summaries(folder)) - before, process.pid)
     items = []
     for name in (summary or {}).get("files", []):
+        if not name.endswith(".jsonl"):
+            continue  # a WARC file beside the JSON lines
         items += [json.loads(line) for line in Path(name).read_text("utf-8").splitlines()]
     return Run(process.returncode, log, summary, items)
 

@@ -8,6 +8,7 @@ they fail instead: CI installs it (`.ci/run`) and must run them.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import functools
 import json
@@ -67,13 +68,18 @@ def wait_until(condition: Any, timeout: float, what: str, interval: float = 0.05
 
 class RedisServer:
     """A redis-server on 127.0.0.1 that persists every write (append-only file, fsync on
-    every write): killed with SIGKILL and started again, it has every acknowledged write."""
+    every write): killed with SIGKILL and started again, it has every acknowledged write.
 
-    def __init__(self, folder: Path):
+    `users`: lines of an ACL file (`user crawler on >secret ~newscrawler:* ...`) for users
+    beside the default one, which stays an administrator without a password (the tests'
+    `client()`)."""
+
+    def __init__(self, folder: Path, *, users: list[str] | None = None):
         self.executable = require_redis_server()
         self.folder = folder
         self.folder.mkdir(parents=True, exist_ok=True)
         self.port = free_port()
+        self.users = users or []
         self.process: subprocess.Popen[bytes] | None = None
 
     @functools.cached_property
@@ -84,8 +90,11 @@ class RedisServer:
             path = Path(tempfile.mkdtemp(prefix="nc-redis-")) / "redis.sock"
         return path
 
-    def url(self, db: int = 0) -> str:
-        return f"redis://127.0.0.1:{self.port}/{db}"
+    def url(self, db: int = 0, *, user: str = "", password: str = "") -> str:
+        """Its URL, with a user and a password if given (without a password, a crawl takes
+        it from NEWSCRAWLER_REDIS_PASSWORD)."""
+        login = f"{user}:{password}@" if password else f"{user}@" if user else ""
+        return f"redis://{login}127.0.0.1:{self.port}/{db}"
 
     def client(self, db: int = 0) -> redis.Redis:
         return redis.Redis.from_url(self.url(db), decode_responses=True)
@@ -97,6 +106,11 @@ class RedisServer:
             "--appendfsync", "always", "--protected-mode", "no", "--loglevel", "warning",
             "--unixsocket", str(self.socket),
         ]  # fmt: skip
+        if self.users:
+            acl = self.folder / "users.acl"
+            lines = ["user default on nopass ~* &* +@all", *self.users]
+            acl.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            command += ["--aclfile", str(acl)]
         log = (self.folder / "redis.log").open("ab")
         self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         log.close()
@@ -131,8 +145,8 @@ class RedisServer:
 
     @classmethod
     @contextlib.contextmanager
-    def running(cls, folder: Path) -> Iterator[RedisServer]:
-        server = cls(folder).start()
+    def running(cls, folder: Path, *, users: list[str] | None = None) -> Iterator[RedisServer]:
+        server = cls(folder, users=users).start()
         try:
             yield server
         finally:
@@ -141,17 +155,46 @@ class RedisServer:
 
 class ScrapydServer:
     """scrapyd on 127.0.0.1 with a configuration of its own: eggs, logs, items and its
-    databases in `folder`, jobs launched with this interpreter."""
+    databases in `folder`, jobs launched with this interpreter, HTTP basic authentication
+    (`username`, `password`) on as README's scrapyd.conf has it, and `env` added to the
+    environment it gives its jobs."""
 
-    def __init__(self, folder: Path, *, items_dir: Path | None = None):
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        items_dir: Path | None = None,
+        username: str = "scheduler",
+        password: str = "scrapyd-test-secret",
+        env: dict[str, str] | None = None,
+    ):
         self.folder = folder
         self.port = free_port()
         self.items_dir = items_dir
+        self.username = username
+        self.password = password
+        self.env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/"
+
+    def authorization(self) -> str:
+        """The `Authorization` header of its user."""
+        token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+        return f"Basic {token}"
+
+    def netrc(self, folder: Path) -> Path:
+        """A netrc file with its credentials (for curl --netrc-file, and as `~/.netrc` for
+        scrapyd-deploy), readable by its owner only."""
+        path = folder / ".netrc"
+        path.write_text(
+            f"machine 127.0.0.1 login {self.username} password {self.password}\n",
+            encoding="utf-8",
+        )
+        path.chmod(0o600)
+        return path
 
     def config(self) -> str:
         return "\n".join([
@@ -162,6 +205,8 @@ class ScrapydServer:
             f"logs_dir = {self.folder / 'logs'}",
             f"dbs_dir = {self.folder / 'dbs'}",
             f"items_dir = {self.items_dir or ''}",
+            f"username = {self.username}",
+            f"password = {self.password}",
             "poll_interval = 0.2",
             "max_proc = 2",
             "",
@@ -174,7 +219,7 @@ class ScrapydServer:
         log = (self.folder / "scrapyd.out").open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "scrapyd"], cwd=self.folder, stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=subprocess.STDOUT, env={**os.environ, **self.env},
         )  # fmt: skip
         log.close()
         wait_until(self._answers, 30, f"scrapyd on port {self.port}", interval=0.2)
@@ -312,13 +357,14 @@ def start_worker(
     args: dict[str, str],
     settings: dict[str, str],
     batch: int = 200,
+    env: dict[str, str] | None = None,
 ) -> Worker:
     folder.mkdir(parents=True, exist_ok=True)
     command = crawl_command(
         spider, args=args, settings={"FEEDS": feeds_setting(folder, batch=batch), **settings}
     )
     log = folder / "crawl.log"
-    return Worker(folder, start_crawl(command, log), log)
+    return Worker(folder, start_crawl(command, log, env), log)
 
 
 def wait_for_log(worker: Worker, text: str, count: int = 1, timeout: float = 60) -> None:
