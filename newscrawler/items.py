@@ -13,6 +13,17 @@ from typing import Any
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2})?$"
 HEADLINE_KINDS = ("shown", "declared", "social")
 UTC_TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$"
+_SHARE = {"type": "number", "minimum": 0, "maximum": 1}
+SYNDICATION = {
+    "properties": {
+        "cluster": {"type": "string", "minLength": 1}, "first_url": {"type": "string"},
+        "first_site": {"type": "string"},
+        "first_seen": {"type": "string", "pattern": UTC_TIMESTAMP_PATTERN},
+        "similarity": _SHARE, "own_share": _SHARE,
+    },
+    "required": ["cluster", "first_url", "first_site", "first_seen", "similarity", "own_share"],
+    "additionalProperties": False,
+}  # fmt: skip
 
 
 def _schema(**extra: Any) -> dict[str, Any]:
@@ -71,6 +82,18 @@ class NewsArticle:
 
     tags: list[str] = field(default_factory=list)
     """Keywords / topics the site attaches to the article."""
+
+    # --- What the article is made of (agencies, dateline, local edition, copies) ---
+    agencies: list[str] = field(default_factory=list)
+    """News agencies the article credits (`dpa`, `AFP`, `Reuters`, `epd`, `RND`, ...; regional
+    services as their agency: `dpa/lno` is `dpa`), from dateline, byline and credit lines."""
+    dateline: list[str] = field(default_factory=list)
+    """Places of the dateline opening the text ("Kiel (dpa) –" → `["Kiel"]`)."""
+    local_edition: str | None = None
+    """The local section the site files the article under (`Flensburg`); null for national news."""
+    syndication: dict[str, Any] | None = field(default=None, metadata=_schema(**SYNDICATION))
+    """Earlier copy of this text (the first of its cluster, on any site sharing the state):
+    cluster id, its URL, site and first sighting, similarity, and this text's own share."""
 
     language: str | None = None
     """Language code of the article, e.g. `de`."""

@@ -67,6 +67,13 @@ def _number(value: Any, *, minimum: float, inclusive: bool) -> float | None:
     return number
 
 
+def _share(value: Any) -> float | None:
+    share = _number(value, minimum=0, inclusive=False)
+    if share is not None and share > 1:
+        raise ValueError(f"out of range: {value!r}")
+    return share
+
+
 def _whole_number(value: Any, *, minimum: int) -> int | None:
     if not _given(value):
         return None
@@ -141,6 +148,7 @@ POSITIVE_NUMBER = Kind(
     "a number above 0 (e.g. 2 or 0.5)",
     lambda value: _number(value, minimum=0, inclusive=False),
 )
+SHARE = Kind("a share above 0 and at most 1 (e.g. 0.5)", _share)
 SECONDS = Kind(
     "a number of seconds, 0 or more (e.g. 2.5)",
     lambda value: _number(value, minimum=0, inclusive=True),
@@ -270,6 +278,9 @@ SETTINGS = Options(
     Option("NEWSCRAWLER_REDIS_PREFIX", TEXT, "the first part of every Redis key"),
     Option("NEWSCRAWLER_WARC", SWITCH, "write the fetched pages as WARC beside the JSON lines"),
     Option("NEWSCRAWLER_WARC_GZIP_LEVEL", GZIP_LEVEL, "compression of the WARC records"),
+    Option("NEWSCRAWLER_SYNDICATION", SWITCH, "compare each article's text with those seen"),
+    # (the syndication middleware also refuses shares below syndication.MIN_THRESHOLD)
+    Option("NEWSCRAWLER_SYNDICATION_THRESHOLD", SHARE, "overlap from which texts are copies"),
     what="setting",
 )
 """The `NEWSCRAWLER_*` settings (defaults and comments in `newscrawler/settings.py`)."""

@@ -30,9 +30,10 @@ _PREFIX = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
 (`~news:*` would cover a prefix `news:b`), no glob characters (`*?[]`: they would widen an ACL's
 `~<prefix>:*`), no `%` (scrapy-redis fills `%(spider)s` into its keys), no spaces."""
 
-AREAS = ("state", "frontier", "probe")
-"""The areas under the prefix: the state's, the shared frontier's, and the scratch keys of the
-permission check at start (README "Security" lists the first two). A new feature adds its
+AREAS = ("state", "frontier", "syndication", "probe")
+"""The areas under the prefix: the state's (one per spider), the shared frontier's, the
+syndication index (shared by every spider: copies across sites) and the scratch keys of the
+permission check at start (README "Security" lists the first three). A new feature adds its
 own here."""
 
 STATE_COMMANDS = frozenset({

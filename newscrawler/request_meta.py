@@ -12,6 +12,9 @@ START_POINT_META_KEY = "newscrawler_start_point"
 DISCOVERY_META_KEY = "newscrawler_discovery"
 """On requests for listings (feeds, sitemaps, robots.txt, section pages): the callback name."""
 
+SYNDICATION_META_KEY = "newscrawler_signature"
+"""On an article's response: the body's syndication signature, from the extraction worker."""
+
 WARC_RECORD_META_KEY = "newscrawler_warc"
 """`scrapy crawl warc`: the item's `warc` field, the record the response was read from."""
 

@@ -113,6 +113,14 @@ SPIDER_MIDDLEWARES = {
 CLOSESPIDER_TIMEOUT = 0
 # --- end of incremental block -----------------------------------------------------------------
 
+# --- Copies across sites (newscrawler/syndication.py, middlewares/syndication.py) -----------
+# Each article's body is compared with the texts every spider sharing the state has seen; the
+# item's `syndication` names the first copy. The threshold is the share of the shorter text
+# found in the other (0.3 to 1), chosen on a labelled sample (benchmarks/syndication_threshold.py).
+NEWSCRAWLER_SYNDICATION = True
+NEWSCRAWLER_SYNDICATION_THRESHOLD = 0.5
+SPIDER_MIDDLEWARES["newscrawler.middlewares.syndication.SyndicationMiddleware"] = 90
+
 # --- Scaling out: Redis state, shared frontier (newscrawler/state/redis.py, frontier.py) ----
 # Several machines (or several runs with their own output folders) share one memory of what was
 # emitted with `-s NEWSCRAWLER_STATE_URL=redis://host:6379/0` (see the incremental block).

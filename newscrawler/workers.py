@@ -44,10 +44,11 @@ import struct
 import sys
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
+from newscrawler import syndication
 from newscrawler.extract import ExtractedPage, extract_page
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ if TYPE_CHECKING:
     from typing_extensions import Self
 
 WORKERS_SETTING = "NEWSCRAWLER_EXTRACT_WORKERS"
+SYNDICATION_SETTING = "NEWSCRAWLER_SYNDICATION"
 
 PAGES_PER_WORKER = 3
 """Pages sent to a worker at a time: one it extracts and two waiting, so that it never waits
@@ -154,6 +156,17 @@ def extract(
 ) -> ExtractedPage:
     """One page to one extracted page: the unit of work, runnable in any process."""
     return extract_page(decode_body(body, declared_encoding), url, crawled_at=crawled_at)
+
+
+def extract_with_signature(
+    body: bytes, url: str, declared_encoding: str | None, crawled_at: datetime
+) -> ExtractedPage:
+    """`extract`, and for an article its body's syndication signature: MinHash work that must
+    not run on the reactor (`NEWSCRAWLER_SYNDICATION`, on by default)."""
+    page = extract(body, url, declared_encoding, crawled_at)
+    if not page.is_article:
+        return page
+    return replace(page, signature=syndication.signature(page.article.body))
 
 
 Extractor = Callable[[bytes, str, "str | None", datetime], ExtractedPage]
@@ -389,6 +402,11 @@ class ExtractionWorkers:
             timeout=crawler.settings.getfloat(TIMEOUT_SETTING, DEFAULT_TIMEOUT),
             log_level=_log_level(crawler.settings),
             crawler=crawler,
+            extractor=(
+                extract_with_signature
+                if crawler.settings.getbool(SYNDICATION_SETTING, True)
+                else extract
+            ),
         )
         quiet_noisy_loggers()  # for extraction inline (workers=0) in this process
         crawler.signals.connect(workers.start, signal=signals.spider_opened)

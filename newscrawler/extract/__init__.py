@@ -24,8 +24,8 @@ The pipeline (`page.extract_page_with_rules`, top to bottom): `html` (decode, pa
 reader can read leaves the page); `body` (trafilatura on the page as the publisher wrote it,
 into blocks); `metadata` with `title`, `byline`, `dateline` (the fields, each with the layer it
 came from); `cleanup` (named passes over the blocks, `german` for German pages only); `teaser`,
-`media`, `pagetype`. Per-site selectors and choices, where general signals fail, are data:
-`rules.ExtractionRules`.
+`newsroom` (agencies, the dateline taken off the text, local edition), `media`, `pagetype`.
+Per-site selectors and choices, where general signals fail, are data: `rules.ExtractionRules`.
 """
 
 from newscrawler.extract.html import decode_html

@@ -8,12 +8,13 @@ import logging
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newscrawler.extract import byline, jsonld, metadata, pagetype, teaser
+from newscrawler.extract import byline, jsonld, metadata, newsroom, pagetype, teaser
 from newscrawler.extract.body import (
     PARAGRAPH,
     SCREEN_READER_WORDS,
@@ -40,6 +41,9 @@ from newscrawler.sites.rules import ExtractionRules
 from newscrawler.text import count_words, fingerprint, letter_share
 from newscrawler.urls import strip_tracking
 
+if TYPE_CHECKING:
+    from newscrawler.syndication import Signature
+
 logger = logging.getLogger(__name__)
 
 SUSPICIOUS_DROP = 0.5
@@ -64,6 +68,9 @@ class ExtractedPage:
     """(reason, text) of each block of the main text the cleanup removed ("furniture",
     "link list", "pointer", "headline", "scrambled", ...), and of each element removed from
     the page before trafilatura read it ("unreadable", "site rule")."""
+    signature: Signature | None = field(default=None, compare=False)
+    """The body's MinHash signature for the syndication index, set by the extraction workers
+    (`newscrawler.workers.extract_with_signature`)."""
     warnings: tuple[str, ...] = field(default=(), compare=False)
     """Things that went wrong on this page without stopping it: "body-mostly-dropped" (our
     cleanup removed most of trafilatura's text on a page without paywall evidence)."""
@@ -125,6 +132,10 @@ def extract_page_with_rules(
     )
     cleaned = clean_blocks(blocks, context)
     body = _body(doc, cleaned, fields, context, paywall)
+    # Agencies, dateline (off the text's first sentence) and local edition.
+    news = newsroom.read_newsroom(doc, body.blocks, cleaned.dropped, fields.authors,
+                                  german=body.german, section=fields.section.value)  # fmt: skip
+    body = replace(body, text="\n\n".join(b.text for b in news.blocks))
     # 4. The kind of page, and the item.
     page_type, signals = _classify(doc, fields, _prose_words(body.text))
     if paywall.signals:
@@ -132,7 +143,7 @@ def extract_page_with_rules(
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("extracted %s (%s): %s", url, page_type, fields.describe_sources())
     return ExtractedPage(
-        article=_article(doc, fields, body),
+        article=_article(doc, fields, body, news),
         page_type=page_type,
         article_signals=signals,
         field_sources=fields.sources,
@@ -276,6 +287,7 @@ class Body:
     paywalled: bool
     german: bool
     """The text reads as German (the German passes ran)."""
+    blocks: tuple[Block, ...] = ()
 
 
 def _body(
@@ -290,7 +302,7 @@ def _body(
         paywall.signals.append("body:scrambled-text")
     blocks, teaser_text = _with_shown_teaser(doc, cleaned.blocks, fields, context)
     text = "\n\n".join(block.text for block in blocks)
-    return Body(text, teaser_text, paywall.paywalled, context.german)
+    return Body(text, teaser_text, paywall.paywalled, context.german, tuple(blocks))
 
 
 # -- after the cleanup --------------------------------------------------------------------------
@@ -374,7 +386,7 @@ def _classify(doc: Document, fields: Fields, words: int) -> tuple[str, tuple[str
     )
 
 
-def _article(doc: Document, fields: Fields, body: Body) -> NewsArticle:
+def _article(doc: Document, fields: Fields, body: Body, news: newsroom.Newsroom) -> NewsArticle:
     profile = profile_for_url(doc.url)
     image = lead_image(doc.tree, doc.article, doc.meta, doc.url)
     declared_url = jsonld.clean_text(doc.ld("url"))
@@ -401,4 +413,7 @@ def _article(doc: Document, fields: Fields, body: Body) -> NewsArticle:
         is_paywalled=body.paywalled,
         crawled_at=doc.crawled_at.replace(microsecond=0).isoformat(),
         fingerprint=fingerprint(body.text),
+        agencies=news.agencies,
+        dateline=news.dateline,
+        local_edition=news.local_edition,
     )

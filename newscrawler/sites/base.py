@@ -29,6 +29,9 @@ class SiteProfile:
     """Regular expression an article URL's path must match (searched, not anchored)."""
     extraction: ExtractionRules = field(default=NO_RULES)
     """Selector overrides for `extract_article` on this site's pages."""
+    local_editions: tuple[tuple[str, str], ...] = ()
+    """(URL slug, name as the site writes it) of the local editions whose slug does not spell
+    the name ("luebeck" → "Lübeck"): the item's `local_edition`."""
 
     @cached_property
     def article_url_re(self) -> re.Pattern[str] | None:

@@ -2,4 +2,9 @@
 
 from newscrawler.sites.platforms.rnd import rnd_site
 
-LN = rnd_site("ln", "www.ln-online.de", sections=("/lokales/luebeck/",))
+LN = rnd_site(
+    "ln",
+    "www.ln-online.de",
+    sections=("/lokales/luebeck/",),
+    local_editions=(("luebeck", "Lübeck"), ("luebeck-umland", "Lübeck-Umland")),
+)

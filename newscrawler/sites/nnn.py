@@ -2,4 +2,9 @@
 
 from newscrawler.sites.platforms.mhn import mhn_site
 
-NNN = mhn_site("nnn", "www.nnn.de", sections=("/lokales/rostock",))
+NNN = mhn_site(
+    "nnn",
+    "www.nnn.de",
+    sections=("/lokales/rostock",),
+    local_editions=(("guestrow", "Güstrow"),),
+)

@@ -7,4 +7,5 @@ OZ = rnd_site(
     "www.ostsee-zeitung.de",
     feed_categories=("lokales", "mecklenburg-vorpommern"),
     sections=("/lokales/rostock/",),
+    local_editions=(("ruegen", "Rügen"), ("vorpommern-ruegen", "Vorpommern-Rügen")),
 )

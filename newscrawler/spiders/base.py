@@ -49,6 +49,7 @@ from newscrawler.request_meta import (
     FETCHED_AT_META_KEY,
     LEAD_META_KEY,
     START_POINT_META_KEY,
+    SYNDICATION_META_KEY,
     WARC_RECORD_META_KEY,
 )
 from newscrawler.urls import host_of, replace_origin, strip_tracking
@@ -357,6 +358,8 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         if page is None or not self.is_wanted(page, response.url):
             return
         article = page.article
+        if page.signature is not None:  # for the syndication middleware
+            response.meta[SYNDICATION_META_KEY] = page.signature
         article.url = strip_tracking(response.url)
         article.site = self.profile_for(response.url).name
         article.warc = response.meta.get(WARC_RECORD_META_KEY)

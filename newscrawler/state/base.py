@@ -32,6 +32,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 
+from newscrawler.syndication import Copy, CopyMatch
+
 
 def new_owner_id() -> str:
     """A run's id in the state: host, process and a random part (pids are reused). Backends
@@ -171,6 +173,16 @@ class StateStore(ABC):
         """Files published by runs that died before reporting them (their summary is
         missing), or completed for them by a recovery: `owner` takes them over, to report
         them when it ends (and if it dies too, the next run takes them again)."""
+
+    # --- Copies across sites (the syndication index) ------------------------------------------
+
+    @abstractmethod
+    def record_copy(self, copy: Copy, threshold: float) -> CopyMatch | None:
+        """Remember an article's text in the index every spider of this state shares, and
+        return its earlier copy: the first of the cluster it joins (`syndication.place`: the
+        indexed copy it overlaps most, at least `threshold`), None when it is the first.
+        Atomic: two runs recording copies of one story at once never make two clusters. An
+        article indexed before (by `copy.id`) keeps the cluster it was given."""
 
     # --- Runs -------------------------------------------------------------------------------
 

@@ -37,6 +37,7 @@ scripts compute some key names).
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
@@ -49,6 +50,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import redis
 
+from newscrawler import syndication
 from newscrawler.redis_access import (
     DEFAULT_PREFIX,
     PREFIX_SETTING,
@@ -67,6 +69,7 @@ from newscrawler.state.base import (
     StateLost,
     StateStore,
 )
+from newscrawler.syndication import Copy, CopyMatch, Signature
 
 logger = logging.getLogger(__name__)
 
@@ -217,6 +220,77 @@ return 1
 """
 
 
+# The syndication index, shared by every spider of the Redis (keys `<prefix>:syndication:...`):
+# `copies` maps a copy's id (16 hex digits) to its record as JSON; band buckets live in hashes
+# sharded by the bucket's top bits (`b:<shard>`, field: the other bits in hex, value: the ids,
+# comma separated). Reading and writing are two scripts; the write inserts only if the buckets it
+# read are unchanged (compare and set), else the caller reads again.
+
+COPY_READ = """
+-- KEYS: copies   ARGV: own id, max candidates, band key prefix, [[shard, field], ...] as JSON
+local own = redis.call('HGET', KEYS[1], ARGV[1])
+if own then return {own, {}, {}} end
+local values, seen, ids = {}, {}, {}
+local limit = tonumber(ARGV[2])
+for _, band in ipairs(cjson.decode(ARGV[4])) do
+  local v = redis.call('HGET', ARGV[3] .. band[1], band[2]) or ''
+  values[#values + 1] = v
+  for id in string.gmatch(v, '[^,]+') do
+    if not seen[id] and #ids < limit then seen[id] = true; ids[#ids + 1] = id end
+  end
+end
+local records = {}
+if #ids > 0 then
+  local got = redis.call('HMGET', KEYS[1], unpack(ids))
+  for i = 1, #ids do
+    if got[i] then records[#records + 1] = ids[i]; records[#records + 1] = got[i] end
+  end
+end
+return {'', values, records}
+"""
+
+COPY_WRITE = """
+-- KEYS: copies   ARGV: id, record json, band key prefix, [[shard, field, value read], ...]
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 0 end
+local bands = cjson.decode(ARGV[4])
+for _, band in ipairs(bands) do
+  if (redis.call('HGET', ARGV[3] .. band[1], band[2]) or '') ~= band[3] then return 0 end
+end
+for _, band in ipairs(bands) do
+  local v = band[3]
+  if v == '' then v = ARGV[1] else v = v .. ',' .. ARGV[1] end
+  redis.call('HSET', ARGV[3] .. band[1], band[2], v)
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+return 1
+"""
+
+BAND_SHARD_BITS = 19
+"""Band buckets are grouped in 2^19 hashes: about 100 entries each at a million copies, small
+enough for Redis's compact hash encoding."""
+MAX_CANDIDATES = 1000
+"""Candidates compared per copy at most (a bucket shared by very many texts holds boilerplate)."""
+COPY_ATTEMPTS = 5
+
+
+def _hex_id(copy_id: int) -> str:
+    return f"{copy_id & 0xFFFF_FFFF_FFFF_FFFF:016x}"
+
+
+def copy_json(copy: Copy) -> str:
+    hashes = base64.b64encode(copy.signature.hashes).decode()
+    record = [_hex_id(copy.cluster), copy.url, copy.site, copy.seen, copy.signature.shingles]
+    return json.dumps([*record, hashes], separators=(",", ":"), ensure_ascii=False)
+
+
+def copy_from_json(hex_id: str, value: str) -> Copy:
+    cluster, url, site, seen, shingles, hashes = json.loads(value)
+    signed = int.from_bytes(bytes.fromhex(hex_id), "big", signed=True)
+    cluster_id = int.from_bytes(bytes.fromhex(cluster), "big", signed=True)
+    signature = Signature(base64.b64decode(hashes), int(shingles))
+    return Copy(signed, url, site, seen, signature, cluster_id)
+
+
 # --- URLs -------------------------------------------------------------------------------------
 
 
@@ -332,6 +406,8 @@ class RedisState(StateStore):
         self._lua_note_unchanged = register(NOTE_UNCHANGED)
         self._lua_take_over = register(TAKE_OVER)
         self._lua_begin_run = register(BEGIN_RUN)
+        self._lua_copy_read = register(COPY_READ)
+        self._lua_copy_write = register(COPY_WRITE)
 
     def _lease_seconds(self, value: str | None) -> float:
         try:
@@ -629,6 +705,64 @@ class RedisState(StateStore):
             if self._take_over(publication, holder, owner, own=True):
                 files.append(row["final_path"])
         return list(dict.fromkeys(files))
+
+    # --- Copies across sites ------------------------------------------------------------------
+
+    def _index_k(self, *names: str) -> str:
+        """A key of the syndication index of the current signature scheme (a new scheme starts
+        a new index beside the old one)."""
+        return redis_key(self.redis_prefix, "syndication", syndication.SCHEME_ID, *names)
+
+    def band_fields(self, sig: Signature) -> list[tuple[str, str]]:
+        """(shard, field) of the signature's bucket in each band: the hash
+        `_index_k("b", shard)` holds the bucket's ids under `field`."""
+        fields = []
+        for bucket in syndication.band_keys(sig):
+            unsigned = bucket & 0xFFFF_FFFF_FFFF_FFFF
+            shard = unsigned >> (64 - BAND_SHARD_BITS)
+            rest = unsigned & ((1 << (64 - BAND_SHARD_BITS)) - 1)
+            fields.append((str(shard), f"{rest:x}"))
+        return list(dict.fromkeys(fields))
+
+    def record_copy(self, copy: Copy, threshold: float) -> CopyMatch | None:
+        own, copies, bands_at = _hex_id(copy.id), self._index_k("copies"), self._index_k("b", "")
+        bands = self.band_fields(copy.signature)
+        packed = json.dumps(bands, separators=(",", ":"))
+        for _ in range(COPY_ATTEMPTS):
+            known, values, records = self._call(
+                "syndication lookup", self._lua_copy_read, keys=[copies],
+                args=[own, MAX_CANDIDATES, bands_at, packed],
+            )  # fmt: skip
+            if known:
+                stored, candidates = copy_from_json(own, known), []
+                break
+            candidates = [
+                copy_from_json(i, r) for i, r in zip(records[::2], records[1::2], strict=True)
+            ]
+            stored = syndication.place(copy, None, candidates, threshold)
+            expected = [[*band, value] for band, value in zip(bands, values, strict=True)]
+            checked = json.dumps(expected, separators=(",", ":"))
+            written = self._call(
+                "syndication insert", self._lua_copy_write, keys=[copies],
+                args=[own, copy_json(stored), bands_at, checked],
+            )  # fmt: skip
+            if written:
+                break
+        else:
+            raise StateError(f"syndication index busy: {copy.url} not recorded")
+        if stored.cluster == copy.id:
+            return None
+        return syndication.compare(copy, self._first_copy(stored.cluster, candidates))
+
+    def _first_copy(self, cluster: int, candidates: list[Copy]) -> Copy:
+        first = next((c for c in candidates if c.id == cluster), None)
+        if first is not None:
+            return first
+        value = self._call("syndication first copy", self._client.hget,
+                           self._index_k("copies"), _hex_id(cluster))  # fmt: skip
+        if not value:
+            raise StateError(f"syndication index: cluster {_hex_id(cluster)} has no first copy")
+        return copy_from_json(_hex_id(cluster), value)
 
     # --- Runs ---------------------------------------------------------------------------------
 

@@ -21,7 +21,9 @@ from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
+from newscrawler import syndication
 from newscrawler.state.base import ArticleRecord, Emission, Publication, StateError, StateStore
+from newscrawler.syndication import Copy, CopyMatch, Signature
 
 SCHEMA_VERSION = 1
 
@@ -62,6 +64,30 @@ CREATE TABLE IF NOT EXISTS runs (
     ended_at TEXT
 );
 """
+
+INDEX_FILE = "syndication-index.sqlite"
+"""The syndication index: one file beside the state files, shared by every spider whose state
+lives in that folder (by default all of them, so copies are found across sites), each insert
+one short transaction (SQLite's file lock serialises spiders running at once)."""
+
+INDEX_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS copies (
+    id INTEGER PRIMARY KEY,
+    cluster INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    site TEXT NOT NULL,
+    seen TEXT NOT NULL,
+    shingles INTEGER NOT NULL,
+    signature BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS bands (
+    bucket INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    PRIMARY KEY (bucket, id)
+) WITHOUT ROWID;
+"""
+_COPY_COLUMNS = "id, cluster, url, site, seen, shingles, signature"
 
 _RECORD_COLUMNS = (
     "key, fingerprint, date_published, date_modified, first_emitted, last_emitted, last_checked"
@@ -106,6 +132,7 @@ class SqliteState(StateStore):
     def __init__(self, url: str):
         self.url = url
         self.path = sqlite_path(url)
+        self._index: sqlite3.Connection | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -309,5 +336,82 @@ class SqliteState(StateStore):
             db.execute("UPDATE runs SET ended_at = ? WHERE owner = ?", (ended, owner))
             db.execute("DELETE FROM publications WHERE owner = ? AND published = 1", (owner,))
 
+    # --- Copies across sites ------------------------------------------------------------------
+
+    def _index_db(self) -> sqlite3.Connection:
+        """The syndication index's connection, opened on first use (a new scheme of signatures
+        starts the index afresh: old signatures cannot be compared with new ones)."""
+        if self._index is None:
+            # (used by the syndication middleware's thread, closed by the crawl's)
+            index = sqlite3.connect(
+                self.path.with_name(INDEX_FILE),
+                timeout=30,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+            index.execute("PRAGMA journal_mode=WAL")
+            index.execute("PRAGMA synchronous=NORMAL")
+            index.executescript(INDEX_SCHEMA)
+            row = index.execute("SELECT value FROM meta WHERE key = 'scheme'").fetchone()
+            if row is None or row[0] != syndication.SCHEME:
+                index.execute("BEGIN IMMEDIATE")
+                index.execute("DELETE FROM copies")
+                index.execute("DELETE FROM bands")
+                index.execute(
+                    "INSERT OR REPLACE INTO meta VALUES ('scheme', ?)", (syndication.SCHEME,)
+                )
+                index.execute("COMMIT")
+            self._index = index
+        return self._index
+
+    @staticmethod
+    def _copy(row: tuple[Any, ...]) -> Copy:
+        id, cluster, url, site, seen, shingles, hashes = row
+        return Copy(id, url, site, seen, Signature(hashes, shingles), cluster)
+
+    @_as_state_error
+    def record_copy(self, copy: Copy, threshold: float) -> CopyMatch | None:
+        index = self._index_db()
+        buckets = syndication.band_keys(copy.signature)
+        index.execute("BEGIN IMMEDIATE")
+        try:
+            stored = self._place(index, copy, buckets, threshold)
+            first = self._copy_by_id(index, stored.cluster) if stored.cluster != copy.id else None
+            index.execute("COMMIT")
+        except BaseException:
+            index.execute("ROLLBACK")
+            raise
+        return syndication.compare(copy, first) if first is not None else None
+
+    def _place(
+        self, index: sqlite3.Connection, copy: Copy, buckets: list[int], threshold: float
+    ) -> Copy:
+        known = self._copy_by_id(index, copy.id)
+        if known is not None:
+            return known
+        marks = ",".join("?" * len(buckets))
+        rows = index.execute(
+            f"SELECT {_COPY_COLUMNS} FROM copies WHERE id IN"
+            f" (SELECT DISTINCT id FROM bands WHERE bucket IN ({marks}))",
+            buckets,
+        )
+        stored = syndication.place(copy, None, map(self._copy, rows), threshold)
+        index.execute(
+            f"INSERT INTO copies ({_COPY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (stored.id, stored.cluster, stored.url, stored.site, stored.seen,
+             stored.signature.shingles, stored.signature.hashes),
+        )  # fmt: skip
+        index.executemany(
+            "INSERT OR IGNORE INTO bands (bucket, id) VALUES (?, ?)",
+            [(bucket, stored.id) for bucket in buckets],
+        )
+        return stored
+
+    def _copy_by_id(self, index: sqlite3.Connection, id: int) -> Copy | None:
+        row = index.execute(f"SELECT {_COPY_COLUMNS} FROM copies WHERE id = ?", (id,)).fetchone()
+        return self._copy(row) if row is not None else None
+
     def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
         self._db.close()

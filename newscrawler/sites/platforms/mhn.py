@@ -26,6 +26,7 @@ def mhn_site(
     *,
     sections: Sequence[str] = (),
     extraction: ExtractionRules = NO_RULES,
+    local_editions: Sequence[tuple[str, str]] = (),
 ) -> SiteProfile:
     """The profile of one site on the platform.
 
@@ -40,4 +41,5 @@ def mhn_site(
         sections=(f"{origin}/", *(origin + path for path in sections)),
         article_url=ARTICLE_URL,
         extraction=extraction,
+        local_editions=tuple(local_editions),
     )

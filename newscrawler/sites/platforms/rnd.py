@@ -31,6 +31,7 @@ def rnd_site(
     feed_categories: Sequence[str] = ("lokales",),
     sections: Sequence[str] = (),
     extraction: ExtractionRules = NO_RULES,
+    local_editions: Sequence[tuple[str, str]] = (),
 ) -> SiteProfile:
     """The profile of one RND site: `host` is the main host (`www.kn-online.de`),
     `feed_categories` the Arc categories with their own feed, `sections` local section paths
@@ -44,4 +45,5 @@ def rnd_site(
         sections=(f"{origin}/", *(origin + path for path in sections)),
         article_url=ARTICLE_URL,
         extraction=extraction,
+        local_editions=tuple(local_editions),
     )
