@@ -182,7 +182,7 @@ def test_a_bad_prefix_is_refused_before_the_crawl(
 def test_key_prefixes_and_keys() -> None:
     assert redis_key("newscrawler", "state", "shz", "articles") == "newscrawler:state:shz:articles"
     with pytest.raises(ValueError, match="unknown Redis key area"):
-        redis_key("newscrawler", "syndication", "bands")  # not registered in AREAS
+        redis_key("newscrawler", "archive", "bands")  # not registered in AREAS
     for good in ("newscrawler", "tenant-a", "nc_2.prod"):
         assert check_prefix(good) == good
     # no glob characters (they widen an ACL), no `:` (one prefix under another), no `%`
