@@ -30,11 +30,11 @@ _SCREEN_READER_ONLY = re.compile(
     re.IGNORECASE,
 )
 # Narrow enough that few elements reach the regular expression ("hidden" alone would bring every
-# `overflow-hidden` of a page: measured 3 ms a page).
+# `overflow-hidden` of a page: measured 3 ms a page). Along the attribute axis: a third faster
+# than testing `@class` of every element (2.6 against 3.5 ms a page on the dev sets).
 _SCREEN_READER_CANDIDATES = etree.XPath(
-    "//*[@class][contains(@class, 'sr-only') or contains(@class, 'isually') or "
-    "contains(@class, 'vh') or contains(@class, 'reader') or contains(@class, 'a11y') or "
-    "contains(@class, 'offscreen')]"
+    "//@class[contains(., 'sr-only') or contains(., 'isually') or contains(., 'vh') or "
+    "contains(., 'reader') or contains(., 'a11y') or contains(., 'offscreen')]/.."
 )
 SCREEN_READER_WORDS = ("sr-only", "isually", "vh", "reader", "a11y", "offscreen")
 """A page whose HTML contains none of these has no screen-reader-only text (a cheap test)."""

@@ -137,18 +137,19 @@ def extract_page_with_rules(
                                   german=body.german, section=fields.section.value)  # fmt: skip
     body = replace(body, text="\n\n".join(b.text for b in news.blocks))
     # 4. The kind of page, and the item.
-    page_type, signals = _classify(doc, fields, _prose_words(body.text))
+    body_words = count_words(body.text)
+    page_type, signals = _classify(doc, fields, _prose_words(body.text, body_words))
     if paywall.signals:
         signals = (*signals, *(f"paywall:{s}" for s in paywall.signals))
     if logger.isEnabledFor(logging.DEBUG):
         logger.debug("extracted %s (%s): %s", url, page_type, fields.describe_sources())
     return ExtractedPage(
-        article=_article(doc, fields, body, news),
+        article=_article(doc, fields, body, news, body_words),
         page_type=page_type,
         article_signals=signals,
         field_sources=fields.sources,
         dropped_blocks=(*removed, *cleaned.dropped),
-        warnings=_check_drop(doc, raw_blocks, body.text, paywall),
+        warnings=_check_drop(doc, raw_blocks, body_words, paywall),
     )
 
 
@@ -344,15 +345,15 @@ def _shown_teaser(
 
 
 def _check_drop(
-    doc: Document, raw: list[Block], body: str, paywall: PaywallInfo
+    doc: Document, raw: list[Block], after: int, paywall: PaywallInfo
 ) -> tuple[str, ...]:
-    """A page without paywall evidence whose body lost most of trafilatura's text: one of our
-    passes misfired (the dev-set tests fail on it; in a crawl it is logged and counted)."""
-    before = count_words(_text_of(raw))
-    if paywall.evident or before < _SUSPICIOUS_MIN_WORDS:
+    """A page without paywall evidence whose body (of `after` words) lost most of
+    trafilatura's text: one of our passes misfired (the dev-set tests fail on it; in a crawl it
+    is logged and counted)."""
+    if paywall.evident:
         return ()
-    after = count_words(body)
-    if after >= (1 - SUSPICIOUS_DROP) * before:
+    before = count_words(_text_of(raw))
+    if before < _SUSPICIOUS_MIN_WORDS or after >= (1 - SUSPICIOUS_DROP) * before:
         return ()
     logger.debug(
         "cleanup removed %d of trafilatura's %d words without paywall evidence: %s",
@@ -364,10 +365,10 @@ def _check_drop(
 MIN_LETTER_SHARE = 0.65
 
 
-def _prose_words(body: str) -> int:
-    """Words of the body as evidence of an article: none for a body of symbols (binary data
+def _prose_words(body: str, words: int) -> int:
+    """The body's words as evidence of an article: none for a body of symbols (binary data
     decoded as text)."""
-    return count_words(body) if letter_share(body) >= MIN_LETTER_SHARE else 0
+    return words if letter_share(body) >= MIN_LETTER_SHARE else 0
 
 
 def _classify(doc: Document, fields: Fields, words: int) -> tuple[str, tuple[str, ...]]:
@@ -386,7 +387,9 @@ def _classify(doc: Document, fields: Fields, words: int) -> tuple[str, tuple[str
     )
 
 
-def _article(doc: Document, fields: Fields, body: Body, news: newsroom.Newsroom) -> NewsArticle:
+def _article(
+    doc: Document, fields: Fields, body: Body, news: newsroom.Newsroom, words: int
+) -> NewsArticle:
     profile = profile_for_url(doc.url)
     image = lead_image(doc.tree, doc.article, doc.meta, doc.url)
     declared_url = jsonld.clean_text(doc.ld("url"))
@@ -406,7 +409,7 @@ def _article(doc: Document, fields: Fields, body: Body, news: newsroom.Newsroom)
         tags=fields.tags.value,
         language=fields.declared_language or ("de" if body.german else guess_language(body.text)),
         body=body.text,
-        word_count=count_words(body.text),
+        word_count=words,
         image_url=image.url,
         image_caption=image.caption,
         image_credit=image.credit,
