@@ -13,7 +13,9 @@ under distinct URLs) listed in a sitemap. Each round runs one after the other:
 - C  `scrapy crawl news -a sitemap=...`: our spider, extraction in its worker processes;
 - the extraction limit: `workers.extract` (decode + extract_page: what a worker runs for a
      page) timed in this process on the same pages under the same URLs; the single-core rate
-     times the CPUs this process may use.
+     times the CPUs this process may use;
+- the trafilatura limit: plain `trafilatura.bare_extraction(html, url=url, with_metadata=True)`
+     timed the same way (the rate a crawl would have if trafilatura alone cost nothing else).
 
 Crawls run the `scrapy` command with the project's settings, politeness overridden for
 127.0.0.1: no delay, no AutoThrottle, CONCURRENT_REQUESTS and ..._PER_DOMAIN = --concurrency;
@@ -52,6 +54,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+import trafilatura  # noqa: E402
 from extraction import ROOT, load_pages  # noqa: E402
 from page_server import article_path  # noqa: E402
 
@@ -312,6 +315,20 @@ def seconds_per_page(tasks: list[tuple[bytes, str]], passes: int = 3) -> float:
     return statistics.median(seconds)
 
 
+def trafilatura_seconds_per_page(tasks: list[tuple[bytes, str]], passes: int = 3) -> float:
+    """As `seconds_per_page`, for plain `trafilatura.bare_extraction(html, url=url,
+    with_metadata=True)`: the limit issue 22 measures the crawl against."""
+    for body, url in tasks:
+        trafilatura.bare_extraction(body, url=url, with_metadata=True)
+    seconds = []
+    for _ in range(passes):
+        started = time.perf_counter()
+        for body, url in tasks:
+            trafilatura.bare_extraction(body, url=url, with_metadata=True)
+        seconds.append((time.perf_counter() - started) / len(tasks))
+    return statistics.median(seconds)
+
+
 def all_cores_rate(tasks: list[tuple[bytes, str]]) -> float:
     """Pages/s with one process per CPU extracting at once (no crawl): how far the CPUs scale."""
     cores = usable_cpus()
@@ -328,6 +345,7 @@ class Session:
     n: int
     runs: dict[str, list[Run]] = field(default_factory=dict)
     limits: list[float] = field(default_factory=list)  # seconds per page, one core
+    trafilatura_limits: list[float] = field(default_factory=list)  # the same, plain trafilatura
     all_cores: float = 0.0
 
 
@@ -370,6 +388,15 @@ def report(session: Session, page_kib: float) -> dict[str, float]:
         f"{'extraction limit':<32} {limit:>8.1f}  {rounds:<20} "
         f"{cores} x {1 / per_page:.1f} pages/s ({per_page * 1000:.1f} ms/page, one core)"
     )
+    if session.trafilatura_limits:
+        traf_per_page = statistics.median(session.trafilatura_limits)
+        medians["trafilatura_limit"] = cores / traf_per_page
+        print(
+            f"{'trafilatura limit':<32} {cores / traf_per_page:>8.1f}  "
+            f"{' '.join(f'{cores / s:.1f}' for s in session.trafilatura_limits):<20} "
+            f"{cores} x plain bare_extraction with metadata ({traf_per_page * 1000:.1f} ms/page; "
+            f"ours {per_page / traf_per_page:.2f} x it)"
+        )
     print(
         f"{'extraction on all CPUs at once':<32} {session.all_cores:>8.1f}  {'':<20} "
         f"{cores} processes, no crawl: {session.all_cores / limit:.0%} of the limit"
@@ -393,6 +420,11 @@ def report(session: Session, page_kib: float) -> dict[str, float]:
         if "B" in medians:
             ratios.append(f"C/B {medians['C'] / medians['B']:.2f} (target >= 1.8)")
         ratios.append(f"C/limit {medians['C'] / limit:.2f} (target >= 0.85)")
+        if "trafilatura_limit" in medians:
+            ratios.append(
+                f"C/trafilatura limit {medians['C'] / medians['trafilatura_limit']:.2f}"
+                " (target >= 0.95)"
+            )
         ratios.append(f"C peak RSS {medians['C_peak_rss_mib']:.0f} MiB (target <= 600)")
         print("   ".join(ratios))
         # Each round's C beside the limit measured just before it: steadier when the machine's
@@ -417,6 +449,7 @@ def measure(n: int, pages: list[tuple[str, bytes]], args: argparse.Namespace) ->
             session.all_cores = all_cores_rate(tasks)
             for number in range(1, args.rounds + 1):
                 session.limits.append(seconds_per_page(tasks))
+                session.trafilatura_limits.append(trafilatura_seconds_per_page(tasks))
                 for kind in args.spiders:
                     run = run_crawl(kind, setup)
                     session.runs.setdefault(kind, []).append(run)
