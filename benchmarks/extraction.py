@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from newscrawler.extract import body, extract_page, page  # noqa: E402
+from newscrawler.extract import body, extract_page, newsroom, page  # noqa: E402
 
 # The passes, as the pipeline calls them: (label, module, function name).
 PASSES: list[tuple[str, Any, str]] = [
@@ -49,6 +49,7 @@ PASSES: list[tuple[str, Any, str]] = [
     ("metadata fields", page, "read_fields"),
     ("cleanup passes", page, "clean_blocks"),
     ("teaser, body", page, "_body"),
+    ("newsroom (agencies, dateline, edition)", newsroom, "read_newsroom"),
     ("page type", page, "_classify"),
     ("item (image, counts, fingerprint)", page, "_article"),
 ]
