@@ -12,20 +12,18 @@ frontier against a local redis-server started here on a free port.
 
 from __future__ import annotations
 
-import contextlib
 import pickle
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import scrapy
+from redis_server import redis_server
 from scrapy.utils.request import request_from_dict
 
 from newscrawler import frontier_queue
@@ -80,25 +78,6 @@ class Pickles:
 
     dumps: Callable[[Any], bytes] = staticmethod(lambda obj: pickle.dumps(obj, protocol=-1))
     loads: Callable[[bytes], Any] = staticmethod(pickle.loads)
-
-
-@contextlib.contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-               "--save", "", "--loglevel", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
-                break
-            time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def permission_checks() -> None:

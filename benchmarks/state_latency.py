@@ -12,16 +12,16 @@ safety), and the default SQLite file. A remote Redis adds the network round trip
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import socket
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
+
+from redis_server import redis_server
 
 from newscrawler.state import ArticleRecord, Emission, StateStore, open_state
 
@@ -29,25 +29,6 @@ ARTICLES = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
 BATCH = 200  # articles per published file (the default feed's batch)
 OWNER = f"{socket.gethostname()}:{os.getpid()}:bench1"
 T = "2022-01-21T10:00:00+00:00"
-
-
-@contextlib.contextmanager
-def redis_server(folder: Path, *persistence: str) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-               "--save", "", *persistence, "--loglevel", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
-                break
-            time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}/0?spider=bench"
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def keys(n: int) -> tuple[str, ...]:
@@ -105,10 +86,10 @@ def main() -> None:
         results["SQLite"] = measure(open_state(f"sqlite://{folder}/bench.sqlite"))
         (folder / "r1").mkdir()
         with redis_server(folder / "r1", "--appendonly", "no") as url:
-            results["Redis"] = measure(open_state(url))
+            results["Redis"] = measure(open_state(f"{url}?spider=bench"))
         (folder / "r2").mkdir()
         with redis_server(folder / "r2", "--appendonly", "yes", "--appendfsync", "always") as url:
-            results["Redis+AOF"] = measure(open_state(url))
+            results["Redis+AOF"] = measure(open_state(f"{url}?spider=bench"))
     names = list(results)
     print(f"State operations, µs per call ({ARTICLES} articles, local redis-server)")
     print(f"{'operation':44}" + "".join(f"{name:>12}" for name in names) + f"{'Redis/SQLite':>14}")

@@ -13,19 +13,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import random
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
+
+from redis_server import redis_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support
 
@@ -151,25 +149,6 @@ def load_redis(store: RedisState, copies: list[Copy], buckets: list[list[int]]) 
     pipe.execute()
 
 
-@contextlib.contextmanager
-def redis_server(folder: Path) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    command = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-               "--save", "", "--appendonly", "no", "--loglevel", "warning"]  # fmt: skip
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-    try:
-        for _ in range(200):
-            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
-                break
-            time.sleep(0.02)
-        yield f"redis://127.0.0.1:{port}/0?spider=bench"
-    finally:
-        server.terminate()
-        server.wait()
-
-
 def probe(
     store: SqliteState | RedisState, stored: list[Copy], size: int
 ) -> tuple[list[float], list[float]]:
@@ -197,8 +176,8 @@ def index_costs() -> None:
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         sqlite = SqliteState(f"sqlite://{base}/state/bench.sqlite")
-        with redis_server(base) as url:
-            redis = RedisState(url)
+        with redis_server(base, "--appendonly", "no") as url:
+            redis = RedisState(f"{url}?spider=bench")
             empty = redis_memory(redis)
             stored: list[Copy] = []
             for size in SIZES:
