@@ -9,12 +9,11 @@ from __future__ import annotations
 import calendar
 import io
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.etree
@@ -259,83 +258,6 @@ def page_links(html: bytes | str, base_url: str) -> Iterator[str]:
             yield url
 
 
-# --- Article URLs without a site profile -----------------------------------------------------
-
-# Files a news page never is: skipped without downloading them.
-NON_HTML_EXTENSIONS = frozenset(
-    {"pdf", "jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff",
-     "mp4", "m4v", "webm", "mov", "avi", "mkv", "mp3", "m4a", "aac", "ogg", "oga", "wav",
-     "flac", "m3u8", "mpd", "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "dmg",
-     "apk", "iso", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub",
-     "csv", "json", "xml", "rss", "atom", "txt", "ics", "vcf", "js", "css", "woff", "woff2",
-     "ttf", "otf", "eot"}
-)  # fmt: skip
-# Path segments of pages that list articles or are not news: tag, author, search, pagination,
-# legal and account pages. Matched against whole segments only.
-LISTING_SEGMENTS = frozenset(
-    {"tag", "tags", "thema", "themen", "topic", "topics", "schlagwort", "schlagworte",
-     "stichwort", "stichworte", "dossier", "autor", "autoren", "autorin", "author", "authors",
-     "suche", "search", "page", "seite", "kategorie", "category", "categories", "rubrik",
-     "feed", "feeds", "rss", "newsletter", "impressum", "datenschutz", "kontakt", "agb",
-     "abo", "login", "logout", "account", "konto", "wp-admin", "cdn-cgi"}
-)  # fmt: skip
-INDEX_PAGES = frozenset({"index", "default", "home", "start", "startseite", "uebersicht"})
-PAGINATION_PARAMS = frozenset({"page", "p", "seite", "pg", "offset"})
-HTML_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "asp", "aspx"})
-_NUMERIC_ID = re.compile(r"\d{5,}")
-_DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/|/(?:19|20)\d\d-\d\d-\d\d")
-_WORD_SEPARATORS = re.compile(r"[-_]+")
-
-
-def _path_segments(url: str) -> list[str]:
-    return [segment for segment in urlsplit(url).path.lower().split("/") if segment]
-
-
-def _last_segment(url: str) -> tuple[str, str]:
-    """Stem and lower-case extension of the URL's last path segment."""
-    segments = _path_segments(url)
-    if not segments:
-        return "", ""
-    stem, dot, extension = segments[-1].rpartition(".")
-    return (stem, extension) if dot and stem else (segments[-1], "")
-
-
-def url_extension(url: str) -> str:
-    """Lower-case extension of the URL's last path segment ("" when there is none)."""
-    return _last_segment(url)[1]
-
-
-def has_non_html_extension(url: str) -> bool:
-    """True for URLs of PDFs, images, media, archives and other files that are not pages."""
-    return url_extension(url) in NON_HTML_EXTENSIONS
-
-
-def is_listing_url(url: str) -> bool:
-    """True when the URL alone says the page is no article: the home page, index, tag, author,
-    search, pagination, legal or account pages, or a file that is not HTML."""
-    segments = _path_segments(url)
-    if not segments or has_non_html_extension(url):
-        return True
-    if LISTING_SEGMENTS.intersection(segments) or _last_segment(url)[0] in INDEX_PAGES:
-        return True
-    query = parse_qsl(urlsplit(url).query)
-    return any(key.lower() in PAGINATION_PARAMS and value.isdigit() for key, value in query)
-
-
-def looks_like_article_url(url: str) -> bool:
-    """Whether a link on a page of an unknown site is worth fetching as an article: not a
-    listing (`is_listing_url`), and a numeric id, a date in the path, or a slug of four or
-    more words (two with an `.html`-like extension) in the last segment."""
-    if is_listing_url(url):
-        return False
-    path = urlsplit(url).path
-    if _NUMERIC_ID.search(path) or _DATE_IN_PATH.search(path):
-        return True
-    stem, extension = _last_segment(url)
-    words = [word for word in _WORD_SEPARATORS.split(stem) if word]
-    return len(words) >= (2 if extension in HTML_EXTENSIONS else 4)
-
-
 __all__ = [
     "ArticleLead",
     "DocumentTooLarge",
@@ -344,14 +266,10 @@ __all__ = [
     "absolute_url",
     "declares_entities",
     "feeds_declared",
-    "has_non_html_extension",
-    "is_listing_url",
-    "looks_like_article_url",
     "maybe_gunzip",
     "page_links",
     "parse_feed",
     "parse_sitemap",
     "parse_when",
     "sitemaps_from_robots",
-    "url_extension",
 ]

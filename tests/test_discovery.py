@@ -14,15 +14,17 @@ from newscrawler.discovery import (
     absolute_url,
     declares_entities,
     feeds_declared,
-    has_non_html_extension,
-    is_listing_url,
-    looks_like_article_url,
     maybe_gunzip,
     page_links,
     parse_feed,
     parse_sitemap,
     sitemaps_from_robots,
+)
+from newscrawler.verdict import (
+    clearly_not_article,
+    has_non_html_extension,
     url_extension,
+    url_prior,
 )
 
 SHZ = SITES_DIR / "shz"
@@ -198,18 +200,18 @@ NOT_ARTICLE_URLS = [
 
 @pytest.mark.parametrize("url", ARTICLE_URLS)
 def test_looks_like_article_url(url: str) -> None:
-    assert looks_like_article_url(url)
-    assert not is_listing_url(url)
+    assert url_prior(url, "section")  # a link on a page
+    assert clearly_not_article(url) is None
 
 
 @pytest.mark.parametrize("url", NOT_ARTICLE_URLS)
 def test_does_not_look_like_article_url(url: str) -> None:
-    assert not looks_like_article_url(url)
+    assert not url_prior(url, "section")
 
 
 def test_listing_urls_are_only_the_clear_cases() -> None:
     # What a sitemap of an unknown site may list: only clear non-articles are skipped unread.
-    clear = [u for u in NOT_ARTICLE_URLS if is_listing_url(u)]
+    clear = [u for u in NOT_ARTICLE_URLS if not url_prior(u, "sitemap")]
     assert "https://www.example.de/politik" not in clear  # could be anything: fetched, judged
     assert "https://www.example.de/" in clear
     assert "https://www.example.de/thema/ukraine-krieg-russland-123456" in clear
