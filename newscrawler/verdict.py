@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, unquote, urlsplit
 
@@ -83,9 +84,10 @@ class Judgement:
 # --- URL shapes ------------------------------------------------------------------------------
 
 
-def path_segments(url: str) -> list[str]:
+@lru_cache(maxsize=1024)  # (asked several times per URL, for thousands of sitemap entries)
+def path_segments(url: str) -> tuple[str, ...]:
     """The URL's path segments, lower case, percent-decoded (`m%C3%BCnster` is `münster`)."""
-    return [unquote(s) for s in urlsplit(url).path.lower().split("/") if s]
+    return tuple(unquote(s) for s in urlsplit(url).path.lower().split("/") if s)
 
 
 def last_segment(url: str) -> tuple[str, str]:
@@ -141,7 +143,7 @@ def clearly_not_article(url: str) -> str | None:
     return _index_or_service(url, segments)
 
 
-def _index_or_service(url: str, segments: list[str]) -> str | None:
+def _index_or_service(url: str, segments: tuple[str, ...]) -> str | None:
     service = SERVICE_SEGMENTS.intersection(segments)
     if service:
         return f"a {sorted(service)[0]} page"

@@ -10,10 +10,12 @@ import pytest
 from newscrawler.demo import SITES_DIR
 from newscrawler.discovery import (
     DocumentTooLarge,
+    LimitedReader,
     UnsafeDocument,
     absolute_url,
     declares_entities,
     feeds_declared,
+    iter_sitemap,
     maybe_gunzip,
     page_links,
     parse_feed,
@@ -262,3 +264,26 @@ def test_feeds_declared_by_meta_and_link() -> None:
         "https://x.de/atom",
         "https://x.de/rss",
     ]
+
+
+def test_a_sitemap_is_streamed_in_batches() -> None:
+    urls = [
+        f"https://www.example.de/politik/artikel-nummer-{n}-{10000000 + n}" for n in range(2500)
+    ]
+    body = "".join(f"<url><loc>{url}</loc><lastmod>2022-01-21</lastmod></url>" for url in urls)
+    xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>'
+    batches = list(iter_sitemap(LimitedReader(gzip.compress(xml.encode()), 10**7), batch_size=1000))
+    assert [is_index for is_index, _ in batches] == [False] * len(batches)
+    assert all(len(batch) <= 1000 for _, batch in batches)
+    assert [lead.url for _, batch in batches for lead in batch] == urls
+    # a gzip bomb stops the stream at the size allowed; entities are refused unread
+    bomb = gzip.compress(b"<urlset>" + b" " * 5_000_000 + b"</urlset>")
+    with pytest.raises(DocumentTooLarge):
+        list(iter_sitemap(LimitedReader(bomb, 1_000_000)))
+    entities = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><urlset>&a;</urlset>'
+    with pytest.raises(UnsafeDocument):
+        list(iter_sitemap(LimitedReader(entities, 10**6)))
+    index = b"<sitemapindex><sitemap><loc>https://x.de/s1.xml</loc></sitemap></sitemapindex>"
+    assert [
+        (i, [lead.url for lead in b]) for i, b in iter_sitemap(LimitedReader(index, 10**6))
+    ] == [(True, ["https://x.de/s1.xml"])]

@@ -24,12 +24,14 @@ from newscrawler.dates import to_datetime
 from newscrawler.discovery import (
     ArticleLead,
     DocumentTooLarge,
+    LimitedReader,
     UnsafeDocument,
+    call_in_listing_thread,
     feeds_declared,
-    maybe_gunzip,
+    in_listing_thread,
+    iter_sitemap,
     page_links,
     parse_feed,
-    parse_sitemap,
     sitemaps_from_robots,
 )
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
@@ -227,10 +229,18 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         logger.warning("%s refused (%s): %s", kind.capitalize(), error, response.url)
         self._stat(f"discovery_failed/{reason}")
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """The sitemap streamed (`iter_sitemap`: bounded memory) and parsed in the listing
+        thread (`in_listing_thread`), never on the reactor: a sitemap of 200,000 URLs would
+        stall the crawl for seconds."""
         max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        entries = 0
+        batches = iter_sitemap(LimitedReader(response.body, max_size))
         try:
-            sitemap = parse_sitemap(maybe_gunzip(response.body, max_size))
+            async for is_index, batch in in_listing_thread(batches):
+                entries += len(batch)
+                for request in self.sitemap_requests(is_index, batch):
+                    yield request
         except DocumentTooLarge as error:
             self._refuse_listing(response, "sitemap", "too_large", error)
             return
@@ -240,26 +250,35 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         except UnsafeDocument as error:
             self._refuse_listing(response, "sitemap", "xml_entities", error)
             return
-        if not sitemap.entries:
+        if not entries:
             logger.info("Sitemap lists no URLs: %s", response.url)
             self._stat("discovery_empty/sitemap")
-        if sitemap.is_index:
-            for entry in sitemap.entries:
-                if self.is_recent(entry):
-                    yield self.discovery_request(entry.url, self.parse_sitemap)
-        else:
-            yield from self.lead_requests(sitemap.entries)
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    def sitemap_requests(
+        self, is_index: bool, entries: list[ArticleLead]
+    ) -> Iterator[scrapy.Request]:
+        if not is_index:
+            yield from self.lead_requests(entries)
+            return
+        for entry in entries:
+            if self.is_recent(entry):
+                yield self.discovery_request(entry.url, self.parse_sitemap)
+
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """The feed parsed in the listing thread (feedparser reads a whole document: a feed's
+        size is bounded by DOWNLOAD_MAXSIZE)."""
         try:
-            leads = parse_feed(response.body, self.site_url(response.url))
+            leads = await call_in_listing_thread(
+                parse_feed, response.body, self.site_url(response.url)
+            )
         except UnsafeDocument as error:
             self._refuse_listing(response, "feed", "xml_entities", error)
             return
         if not leads:
             logger.info("Feed lists no articles: %s", response.url)
             self._stat("discovery_empty/feed")
-        yield from self.lead_requests(leads)
+        for request in self.lead_requests(leads):
+            yield request
 
     def is_listing_page(self, response: Response) -> TypeGuard[TextResponse]:
         """False, with a warning and a stat, for a section page not to parse for links: not
