@@ -28,6 +28,9 @@ POLITE = {
     "AUTOTHROTTLE_ENABLED": "1",
     "CONCURRENT_REQUESTS_PER_DOMAIN": "2",
 }
+SLOW_SITE = {"CONCURRENT_REQUESTS_PER_DOMAIN": "2"}
+"""Without the delays, against a replica answering in a quarter of a second: long enough to kill
+a run mid-crawl, short enough for the suite."""
 SECTION_FRONTS = set(cases()["fetched_not_emitted"])
 
 
@@ -48,12 +51,14 @@ def shared_state(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield server.url()
 
 
-def start_run(server: RehostedReplica, folder: Path, state: str, *, batch: int = 200) -> Worker:
+def start_run(
+    server: RehostedReplica, folder: Path, state: str, *, batch: int = 200, polite: bool = True
+) -> Worker:
     return start_worker(
         "news",
         folder,
         args={"sitemap": f"{server.url}/sitemap.xml"},
-        settings={**POLITE, "NEWSCRAWLER_STATE_URL": state},
+        settings={**(POLITE if polite else SLOW_SITE), "NEWSCRAWLER_STATE_URL": state},
         batch=batch,
     )
 
@@ -89,9 +94,10 @@ def test_a_run_killed_while_the_other_runs_loses_nothing(
     big_site: tuple[Path, set[str]], shared_state: str, tmp_path: Path
 ) -> None:
     site, articles = big_site
-    with RehostedReplica(site, origin=ORIGIN) as server:
+    with RehostedReplica(site, origin=ORIGIN, delay=0.25) as server:
         killed, survivor = (
-            start_run(server, tmp_path / f"run-{n}", shared_state, batch=4) for n in (1, 2)
+            start_run(server, tmp_path / f"run-{n}", shared_state, batch=4, polite=False)
+            for n in (1, 2)
         )
         wait_for_log(killed, "Scraped from", count=6, timeout=120)
         killed.process.kill()  # SIGKILL: leases, claims and a file half written stay behind
@@ -101,7 +107,7 @@ def test_a_run_killed_while_the_other_runs_loses_nothing(
             "news",
             killed.folder,
             args={"sitemap": f"{server.url}/sitemap.xml"},
-            settings={**POLITE, "NEWSCRAWLER_STATE_URL": shared_state},
+            settings={**SLOW_SITE, "NEWSCRAWLER_STATE_URL": shared_state},
             timeout=240,
         )
     assert third.returncode == ExitStatus.OK, third.log[-3000:]

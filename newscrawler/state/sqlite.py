@@ -455,10 +455,15 @@ class SqliteState(StateStore):
     def begin_run(self, owner: str, started_at: str) -> None:
         with self._transaction() as db:
             db.execute("INSERT INTO runs (owner, started_at) VALUES (?, ?)", (owner, started_at))
+            # Housekeeping: rows of runs long expired (killed), their leases, forgotten pages.
+            now = time.time()
+            db.execute("DELETE FROM live_runs WHERE expires < ?", (now - RUN_LEASE_SECONDS,))
             db.execute(
                 "INSERT OR REPLACE INTO live_runs (owner, expires) VALUES (?, ?)",
-                (owner, time.time() + RUN_LEASE_SECONDS),
+                (owner, now + RUN_LEASE_SECONDS),
             )
+            db.execute("DELETE FROM fetch_leases WHERE owner NOT IN (SELECT owner FROM live_runs)")
+            db.execute("DELETE FROM non_articles WHERE until < ?", (now,))
         if self._heartbeat is None:
             self._heartbeat = _Heartbeat(self.path, owner)
             self._heartbeat.start()
