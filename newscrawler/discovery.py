@@ -6,15 +6,17 @@ turn them into requests; nothing here touches the network.
 
 from __future__ import annotations
 
+import asyncio
 import calendar
+import gzip
 import io
 import logging
-import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from typing import IO, Any, Protocol, TypeVar
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 import lxml.etree
@@ -25,6 +27,7 @@ from scrapy.utils.sitemap import sitemap_urls_from_robots
 from newscrawler.dates import normalize_date, to_datetime
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
@@ -124,10 +127,35 @@ def parse_sitemap(data: bytes) -> Sitemap:
     Raises `UnsafeDocument` if the document declares entities; besides, entity expansion and
     external entities are off in the parser.
     """
-    _refuse_entities(data)
-    parser_events = lxml.etree.iterparse(
-        io.BytesIO(data),
-        events=("end",),
+    is_index, entries = False, []
+    for is_index, batch in iter_sitemap(io.BytesIO(data)):  # noqa: B007 (the last one's)
+        entries.extend(batch)
+    return Sitemap(is_index=is_index, entries=tuple(entries))
+
+
+SITEMAP_BATCH = 100
+"""Entries a streamed sitemap hands over at a time: the requests of a batch are made on the
+reactor (about 0.1 ms each), so a batch keeps it for about 10 ms (benchmarks/sitemap_stream.py)."""
+_CHUNK_BYTES = 16 * 1024
+_HEAD_BYTES = 64 * 1024
+"""Bytes read before the parser starts, to refuse a DOCTYPE declaring entities (it precedes the
+root element; the parser resolves no entity anyway)."""
+
+
+class ByteStream(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+def iter_sitemap(
+    stream: ByteStream, batch_size: int = SITEMAP_BATCH
+) -> Iterator[tuple[bool, list[ArticleLead]]]:
+    """Stream a sitemap or sitemap index from a file-like object: (is_index, entries) in
+    batches, each `<url>` element freed once read, so memory holds one batch and the parser's
+    buffer, not the document's tree or all its entries. `UnsafeDocument` as `parse_sitemap`."""
+    head = stream.read(_HEAD_BYTES)
+    _refuse_entities(head)
+    parser = lxml.etree.XMLPullParser(
+        events=("start", "end"),
         recover=True,
         resolve_entities=False,
         no_network=True,
@@ -135,20 +163,72 @@ def parse_sitemap(data: bytes) -> Sitemap:
         remove_comments=True,
         remove_pis=True,
     )
-    is_index = False
-    entries: list[ArticleLead] = []
-    try:
-        for _, element in parser_events:
-            name = _local_name(element.tag)
-            is_index = is_index or name == "sitemapindex"
-            if name in ("url", "sitemap"):
-                entry = _sitemap_entry(element)
-                element.clear()
-                if entry is not None:
-                    entries.append(entry)
-    except lxml.etree.XMLSyntaxError as error:
-        logger.warning("Sitemap parse stopped early: %s", error)
-    return Sitemap(is_index=is_index, entries=tuple(entries))
+    is_index, batch, yielded = False, [], False
+    chunk = head
+    while chunk:
+        try:
+            parser.feed(chunk)
+            for event, element in parser.read_events():
+                name = _local_name(element.tag)
+                if event == "start":
+                    is_index = is_index or name == "sitemapindex"
+                elif name in ("url", "sitemap"):
+                    entry = _sitemap_entry(element)
+                    _free(element)
+                    if entry is not None:
+                        batch.append(entry)
+                    if len(batch) >= batch_size:
+                        yield is_index, batch
+                        batch, yielded = [], True
+        except lxml.etree.XMLSyntaxError as error:
+            logger.warning("Sitemap parse stopped early: %s", error)
+            break
+        chunk = stream.read(_CHUNK_BYTES)
+    if batch or not yielded:
+        yield is_index, batch
+
+
+_DONE = object()
+_LISTING_THREAD = ThreadPoolExecutor(1, thread_name_prefix="newscrawler-listings")
+"""Where listings are parsed: off the reactor, and always in this one thread (an lxml parser
+must not move between threads)."""
+
+
+async def call_in_listing_thread(function: Callable[..., T], *args: Any) -> T:
+    """`function(*args)` run in the listing thread."""
+    return await asyncio.get_running_loop().run_in_executor(_LISTING_THREAD, function, *args)
+
+
+async def in_listing_thread(batches: Iterator[T]) -> AsyncIterator[T]:
+    """The items of a blocking iterator, each computed in the listing thread."""
+    while (batch := await call_in_listing_thread(next, batches, _DONE)) is not _DONE:
+        yield batch
+
+
+def _free(element: Any) -> None:
+    """Drop a read element and the siblings before it (the tree would grow otherwise)."""
+    element.clear()
+    parent = element.getparent()
+    while parent is not None and element.getprevious() is not None:
+        del parent[0]
+
+
+class LimitedReader:
+    """A stream of a document's bytes, gunzipped when gzip (a `.xml.gz` sitemap), that raises
+    `DocumentTooLarge` past `max_size` bytes (a gzip bomb). A broken gzip raises `OSError` or
+    `EOFError` when read."""
+
+    def __init__(self, data: bytes, max_size: int):
+        raw: IO[bytes] = io.BytesIO(data)
+        self._source = gzip.GzipFile(fileobj=raw) if data[:2] == b"\x1f\x8b" else raw
+        self._left = max_size
+
+    def read(self, size: int = -1, /) -> bytes:
+        data = self._source.read(size if size >= 0 else self._left + 1)
+        self._left -= len(data)
+        if self._left < 0:
+            raise DocumentTooLarge("decompresses to more than the allowed size")
+        return data
 
 
 def _sitemap_entry(element: Any) -> ArticleLead | None:
@@ -259,83 +339,6 @@ def page_links(html: bytes | str, base_url: str) -> Iterator[str]:
             yield url
 
 
-# --- Article URLs without a site profile -----------------------------------------------------
-
-# Files a news page never is: skipped without downloading them.
-NON_HTML_EXTENSIONS = frozenset(
-    {"pdf", "jpg", "jpeg", "png", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff",
-     "mp4", "m4v", "webm", "mov", "avi", "mkv", "mp3", "m4a", "aac", "ogg", "oga", "wav",
-     "flac", "m3u8", "mpd", "zip", "gz", "tgz", "bz2", "xz", "7z", "rar", "tar", "exe", "dmg",
-     "apk", "iso", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "odt", "ods", "odp", "epub",
-     "csv", "json", "xml", "rss", "atom", "txt", "ics", "vcf", "js", "css", "woff", "woff2",
-     "ttf", "otf", "eot"}
-)  # fmt: skip
-# Path segments of pages that list articles or are not news: tag, author, search, pagination,
-# legal and account pages. Matched against whole segments only.
-LISTING_SEGMENTS = frozenset(
-    {"tag", "tags", "thema", "themen", "topic", "topics", "schlagwort", "schlagworte",
-     "stichwort", "stichworte", "dossier", "autor", "autoren", "autorin", "author", "authors",
-     "suche", "search", "page", "seite", "kategorie", "category", "categories", "rubrik",
-     "feed", "feeds", "rss", "newsletter", "impressum", "datenschutz", "kontakt", "agb",
-     "abo", "login", "logout", "account", "konto", "wp-admin", "cdn-cgi"}
-)  # fmt: skip
-INDEX_PAGES = frozenset({"index", "default", "home", "start", "startseite", "uebersicht"})
-PAGINATION_PARAMS = frozenset({"page", "p", "seite", "pg", "offset"})
-HTML_EXTENSIONS = frozenset({"html", "htm", "shtml", "php", "asp", "aspx"})
-_NUMERIC_ID = re.compile(r"\d{5,}")
-_DATE_IN_PATH = re.compile(r"/(?:19|20)\d\d/(?:0?[1-9]|1[0-2])/|/(?:19|20)\d\d-\d\d-\d\d")
-_WORD_SEPARATORS = re.compile(r"[-_]+")
-
-
-def _path_segments(url: str) -> list[str]:
-    return [segment for segment in urlsplit(url).path.lower().split("/") if segment]
-
-
-def _last_segment(url: str) -> tuple[str, str]:
-    """Stem and lower-case extension of the URL's last path segment."""
-    segments = _path_segments(url)
-    if not segments:
-        return "", ""
-    stem, dot, extension = segments[-1].rpartition(".")
-    return (stem, extension) if dot and stem else (segments[-1], "")
-
-
-def url_extension(url: str) -> str:
-    """Lower-case extension of the URL's last path segment ("" when there is none)."""
-    return _last_segment(url)[1]
-
-
-def has_non_html_extension(url: str) -> bool:
-    """True for URLs of PDFs, images, media, archives and other files that are not pages."""
-    return url_extension(url) in NON_HTML_EXTENSIONS
-
-
-def is_listing_url(url: str) -> bool:
-    """True when the URL alone says the page is no article: the home page, index, tag, author,
-    search, pagination, legal or account pages, or a file that is not HTML."""
-    segments = _path_segments(url)
-    if not segments or has_non_html_extension(url):
-        return True
-    if LISTING_SEGMENTS.intersection(segments) or _last_segment(url)[0] in INDEX_PAGES:
-        return True
-    query = parse_qsl(urlsplit(url).query)
-    return any(key.lower() in PAGINATION_PARAMS and value.isdigit() for key, value in query)
-
-
-def looks_like_article_url(url: str) -> bool:
-    """Whether a link on a page of an unknown site is worth fetching as an article: not a
-    listing (`is_listing_url`), and a numeric id, a date in the path, or a slug of four or
-    more words (two with an `.html`-like extension) in the last segment."""
-    if is_listing_url(url):
-        return False
-    path = urlsplit(url).path
-    if _NUMERIC_ID.search(path) or _DATE_IN_PATH.search(path):
-        return True
-    stem, extension = _last_segment(url)
-    words = [word for word in _WORD_SEPARATORS.split(stem) if word]
-    return len(words) >= (2 if extension in HTML_EXTENSIONS else 4)
-
-
 __all__ = [
     "ArticleLead",
     "DocumentTooLarge",
@@ -344,14 +347,10 @@ __all__ = [
     "absolute_url",
     "declares_entities",
     "feeds_declared",
-    "has_non_html_extension",
-    "is_listing_url",
-    "looks_like_article_url",
     "maybe_gunzip",
     "page_links",
     "parse_feed",
     "parse_sitemap",
     "parse_when",
     "sitemaps_from_robots",
-    "url_extension",
 ]

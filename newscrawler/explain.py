@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 import lxml.html
 from lxml import etree
 
+from newscrawler.sites import profile_for_url
+from newscrawler.verdict import page_verdict
+
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
@@ -106,6 +109,9 @@ def explanation(html: str | bytes, page: ExtractedPage) -> Iterator[str]:
     field, every element and block removed with the reason, and what trafilatura left out."""
     yield f"page type: {page.page_type} (is_article={page.is_article})"
     yield f"signals: {', '.join(page.article_signals) or '-'}"
+    profile = profile_for_url(page.article.url)
+    verdict = page_verdict(page, pattern_vouches=bool(profile and profile.article_url_re))
+    yield f"verdict: {'item' if verdict else 'no item'} ({verdict.evidence})"
     for name, layer in page.field_sources:
         yield f"  {name:<15} from {layer}"
     for reason, text in page.dropped_blocks:

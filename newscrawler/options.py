@@ -271,6 +271,7 @@ SETTINGS = Options(
     Option("NEWSCRAWLER_EXTRACT_WORKERS", COUNT, "extraction processes (0: inline)"),
     Option("NEWSCRAWLER_EXTRACT_TIMEOUT", SECONDS, "seconds a worker may spend on a page"),
     Option("NEWSCRAWLER_OUTPUT_DIR", TEXT, "folder of the default output files"),
+    Option("NEWSCRAWLER_NON_ARTICLE_TTL", SECONDS, "seconds a lead found no article is skipped"),
     Option("NEWSCRAWLER_STATE_URL", TEXT, "where the state lives (sqlite:///…, redis://…)"),
     Option("NEWSCRAWLER_SUMMARY_PATH", TEXT, "where run summaries go (%(name)s, %(time)s)"),
     Option("NEWSCRAWLER_FRONTIER_URL", TEXT, "redis://… of a shared frontier"),

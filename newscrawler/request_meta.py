@@ -28,3 +28,7 @@ dates from it and the item's `crawled_at` is it; without it, the time of extract
 
 ARCHIVED_META_KEY = "newscrawler_archived"
 """On the requests of `scrapy crawl warc`: the archived response that answers them."""
+
+VERDICT_META_KEY = "newscrawler_not_article"
+"""On a lead's response the spider judged no article: why (`newscrawler.verdict`), for the
+state to remember it (`newscrawler.middlewares.fetch_once`)."""

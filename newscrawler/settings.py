@@ -109,6 +109,14 @@ EXTENSIONS |= {
 SPIDER_MIDDLEWARES = {
     "newscrawler.middlewares.incremental.IncrementalMiddleware": 100,
 }
+# Fetch once across runs sharing the state: a lead's URL is leased just before its download
+# (after robots.txt, retries, redirects), released once its page is done (the spider
+# middleware sits outside the incremental one, so the article is claimed by then). A page the
+# spider judged no article is not fetched again as a lead for NEWSCRAWLER_NON_ARTICLE_TTL
+# seconds (0: always fetched again); listings are always fetched.
+DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.fetch_once.FetchLeaseMiddleware"] = 950
+SPIDER_MIDDLEWARES["newscrawler.middlewares.fetch_once.FetchOnceSpiderMiddleware"] = 40
+NEWSCRAWLER_NON_ARTICLE_TTL = 86_400.0
 # Run budget: `scrapy crawl shz --budget 45m` or `-s CLOSESPIDER_TIMEOUT=2700` (seconds).
 CLOSESPIDER_TIMEOUT = 0
 # --- end of incremental block -----------------------------------------------------------------

@@ -122,7 +122,7 @@ def test_overlapping_runs(shz_site: Path, tmp_path: Path) -> None:
             settings={"FEEDS": feeds_setting(tmp_path)},
         )
         first = start_crawl(command, tmp_path / "first.log")
-        lock = tmp_path / ".state" / "shz.sqlite.lock"
+        lock = tmp_path / ".state" / "shz.lock"
         try:
             wait_until(lambda: "/rss" in site.requests, 60, "the first run to ask for the feed")
             second = run_cron("shz", tmp_path, args={"base_url": site.url})

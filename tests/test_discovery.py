@@ -10,19 +10,23 @@ import pytest
 from newscrawler.demo import SITES_DIR
 from newscrawler.discovery import (
     DocumentTooLarge,
+    LimitedReader,
     UnsafeDocument,
     absolute_url,
     declares_entities,
     feeds_declared,
-    has_non_html_extension,
-    is_listing_url,
-    looks_like_article_url,
+    iter_sitemap,
     maybe_gunzip,
     page_links,
     parse_feed,
     parse_sitemap,
     sitemaps_from_robots,
+)
+from newscrawler.verdict import (
+    clearly_not_article,
+    has_non_html_extension,
     url_extension,
+    url_prior,
 )
 
 SHZ = SITES_DIR / "shz"
@@ -198,18 +202,18 @@ NOT_ARTICLE_URLS = [
 
 @pytest.mark.parametrize("url", ARTICLE_URLS)
 def test_looks_like_article_url(url: str) -> None:
-    assert looks_like_article_url(url)
-    assert not is_listing_url(url)
+    assert url_prior(url, "section")  # a link on a page
+    assert clearly_not_article(url) is None
 
 
 @pytest.mark.parametrize("url", NOT_ARTICLE_URLS)
 def test_does_not_look_like_article_url(url: str) -> None:
-    assert not looks_like_article_url(url)
+    assert not url_prior(url, "section")
 
 
 def test_listing_urls_are_only_the_clear_cases() -> None:
     # What a sitemap of an unknown site may list: only clear non-articles are skipped unread.
-    clear = [u for u in NOT_ARTICLE_URLS if is_listing_url(u)]
+    clear = [u for u in NOT_ARTICLE_URLS if not url_prior(u, "sitemap")]
     assert "https://www.example.de/politik" not in clear  # could be anything: fetched, judged
     assert "https://www.example.de/" in clear
     assert "https://www.example.de/thema/ukraine-krieg-russland-123456" in clear
@@ -260,3 +264,26 @@ def test_feeds_declared_by_meta_and_link() -> None:
         "https://x.de/atom",
         "https://x.de/rss",
     ]
+
+
+def test_a_sitemap_is_streamed_in_batches() -> None:
+    urls = [
+        f"https://www.example.de/politik/artikel-nummer-{n}-{10000000 + n}" for n in range(2500)
+    ]
+    body = "".join(f"<url><loc>{url}</loc><lastmod>2022-01-21</lastmod></url>" for url in urls)
+    xml = f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</urlset>'
+    batches = list(iter_sitemap(LimitedReader(gzip.compress(xml.encode()), 10**7), batch_size=1000))
+    assert [is_index for is_index, _ in batches] == [False] * len(batches)
+    assert all(len(batch) <= 1000 for _, batch in batches)
+    assert [lead.url for _, batch in batches for lead in batch] == urls
+    # a gzip bomb stops the stream at the size allowed; entities are refused unread
+    bomb = gzip.compress(b"<urlset>" + b" " * 5_000_000 + b"</urlset>")
+    with pytest.raises(DocumentTooLarge):
+        list(iter_sitemap(LimitedReader(bomb, 1_000_000)))
+    entities = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><urlset>&a;</urlset>'
+    with pytest.raises(UnsafeDocument):
+        list(iter_sitemap(LimitedReader(entities, 10**6)))
+    index = b"<sitemapindex><sitemap><loc>https://x.de/s1.xml</loc></sitemap></sitemapindex>"
+    assert [
+        (i, [lead.url for lead in b]) for i, b in iter_sitemap(LimitedReader(index, 10**6))
+    ] == [(True, ["https://x.de/s1.xml"])]

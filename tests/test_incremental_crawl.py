@@ -123,7 +123,7 @@ def test_output_layout(sequence: Sequence) -> None:
     assert all(f.name.endswith("-0001.jsonl") for f in files)
     assert temp_files(sequence.folder) == []
     assert (sequence.folder / ".state" / "shz.sqlite").is_file()
-    assert (sequence.folder / ".state" / "shz.sqlite.lock").is_file()
+    assert (sequence.folder / ".state" / "shz.lock").is_file()
     # A run that emits nothing publishes no file, only its summary.
     assert sequence.second.summary is not None and sequence.second.summary["files"] == []
 
@@ -137,7 +137,9 @@ def test_second_run_emits_nothing_and_fetches_no_known_article(sequence: Sequenc
     fetched = {path.split("?")[0] for path in sequence.second_requests}
     assert not fetched & REPLICA_ARTICLES
     assert "/rss" in fetched and "/sitemaps/news.xml" in fetched  # start points: always
-    assert VIDEO in fetched  # never emitted, so never known: fetched every time
+    # never emitted, but remembered as no article (NEWSCRAWLER_NON_ARTICLE_TTL): not again
+    assert VIDEO not in fetched
+    assert run.summary["counts"]["skipped_non_article"] == 1
 
 
 def test_added_articles_and_only_they_are_emitted(sequence: Sequence) -> None:

@@ -51,7 +51,7 @@ def test_runs_for_two_sites_do_not_block_each_other(
 ) -> None:
     # A run for 127.0.0.1 holds its lock; one for "localhost" (another site) is not blocked,
     # a second one for 127.0.0.1 is.
-    lock = acquire_run_lock(tmp_path / ".state" / "127.0.0.1.sqlite.lock")
+    lock = acquire_run_lock(tmp_path / ".state" / "127.0.0.1.lock")
     try:
         other_site = f"http://localhost:{replica.port}{KITA}"
         other = run_cron("news", tmp_path, args={"url": other_site})

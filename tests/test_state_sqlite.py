@@ -45,16 +45,18 @@ def test_orphans_of_a_dead_run(tmp_path: Path) -> None:
 
 def test_files_of_runs_that_died_are_reported(tmp_path: Path) -> None:
     url = f"sqlite://{tmp_path}/shz.sqlite"
-    store = SqliteState(url)
     run_c = "host:3:cccccc"
     for owner, name, ended in ((RUN_A, "/o/a.jsonl", True), (RUN_B, "/o/b.jsonl", False)):
-        store.begin_run(owner, T1)
-        store.claim(owner, emission(f"https://x/{owner}"))
-        publication = store.begin_publication(owner, name + ".part", name)
-        store.seal_publication(publication, [f"https://x/{owner}"])
-        store.finish_publication(publication, T2)
+        run = SqliteState(url)  # each run its own process
+        run.begin_run(owner, T1)
+        run.claim(owner, emission(f"https://x/{owner}"))
+        publication = run.begin_publication(owner, name + ".part", name)
+        run.seal_publication(publication, [f"https://x/{owner}"])
+        run.finish_publication(publication, T2)
         if ended:
-            store.end_run(owner)  # its summary lists a.jsonl
+            run.end_run(owner)  # its summary lists a.jsonl
+        run.close()  # B dies here, before its summary
+    store = SqliteState(url)
     # B died before its summary: the next run takes its file over, to report it ...
     assert store.take_unreported_files(run_c) == ["/o/b.jsonl"]
     # ... and if that run dies too, the one after takes it again.
@@ -89,7 +91,7 @@ def test_where_state_lives(tmp_path: Path) -> None:
     )
     assert state_url(defaults, "shz") == "sqlite:///srv/news/.state/shz.sqlite"
     assert run_lock_path(state_url(defaults, "shz"), defaults, "shz") == Path(
-        "/srv/news/.state/shz.sqlite.lock"
+        "/srv/news/.state/shz.lock"
     )
     # -O /tmp/x/out.jsonl: the state goes with that output, not with the archive's.
     quick = Settings(
@@ -106,7 +108,7 @@ def test_where_state_lives(tmp_path: Path) -> None:
 
 
 def test_run_lock_excludes_other_processes(tmp_path: Path) -> None:
-    path = tmp_path / ".state" / "shz.sqlite.lock"
+    path = tmp_path / ".state" / "shz.lock"
     holder = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(f"""
             import sys, time

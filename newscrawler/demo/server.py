@@ -38,6 +38,11 @@ CONTENT_TYPES = {
     ".txt": "text/plain; charset=utf-8",
     ".gz": "application/x-gzip",
     ".json": "application/json",
+    # pages of CMSs whose URLs keep the script's or template's ending
+    ".php": "text/html; charset=utf-8",
+    ".cms": "text/html; charset=utf-8",
+    ".ece": "text/html; charset=utf-8",
+    ".amp": "text/html; charset=utf-8",
 }
 
 

@@ -97,11 +97,23 @@ def run_counts(
         "updated": committed.get("updated", 0) if incremental else None,
         "skipped_known": stats.get("incremental/leads_skipped_known", 0),
         "refetched_changed": stats.get("incremental/leads_refetched_changed", 0),
+        **fetch_once_counts(stats),
         "dropped": dropped_by_reason(stats),
         "failed": {name: by_suffix(stats, prefix) for name, prefix in FAILED_PREFIXES.items()},
         "pages_fetched": stats.get("response_received_count", 0),
         "errors": stats.get("newscrawler/errors_logged", stats.get("log_count/ERROR", 0)),
         "warnings": stats.get("log_count/WARNING", 0),
+    }
+
+
+def fetch_once_counts(stats: dict[str, Any]) -> dict[str, int]:
+    """Leads not fetched because another run sharing the state had them (leased, claimed or
+    fetched meanwhile), or because the state remembers them as no article; pages remembered."""
+    taken = by_suffix(stats, "fetch_once/skipped_")
+    return {
+        "skipped_other_run": sum(v for k, v in taken.items() if k != "non_article"),
+        "skipped_non_article": taken.get("non_article", 0),
+        "non_articles_remembered": stats.get("fetch_once/non_articles_remembered", 0),
     }
 
 

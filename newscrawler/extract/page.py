@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -138,7 +139,7 @@ def extract_page_with_rules(
     body = replace(body, text="\n\n".join(b.text for b in news.blocks))
     # 4. The kind of page, and the item.
     body_words = count_words(body.text)
-    page_type, signals = _classify(doc, fields, _prose_words(body.text, body_words))
+    page_type, signals = _classify(doc, fields, _prose_words(body.text, body_words), body.text)
     if paywall.signals:
         signals = (*signals, *(f"paywall:{s}" for s in paywall.signals))
     if logger.isEnabledFor(logging.DEBUG):
@@ -371,7 +372,7 @@ def _prose_words(body: str, words: int) -> int:
     return words if letter_share(body) >= MIN_LETTER_SHARE else 0
 
 
-def _classify(doc: Document, fields: Fields, words: int) -> tuple[str, tuple[str, ...]]:
+def _classify(doc: Document, fields: Fields, words: int, text: str) -> tuple[str, tuple[str, ...]]:
     return pagetype.classify(
         pagetype.PageEvidence(
             url=doc.url,
@@ -383,8 +384,29 @@ def _classify(doc: Document, fields: Fields, words: int) -> tuple[str, tuple[str
             # trafilatura's date is a guess from anywhere on the page (a section page has dates
             # too): only a date the page states as the publication date is evidence.
             dated=fields.published.value is not None and fields.published.source != "trafilatura",
+            teasers=pagetype.teasers_in_body(_teasers(doc), doc.url, text),
         )
     )
+
+
+_HEADLINE_LINKS = etree.XPath(
+    "//*[self::h2 or self::h3 or self::h4]//a[@href] | //a[@href][.//h2 or .//h3 or .//h4]"
+)
+
+
+def _teasers(doc: Document) -> Iterator[tuple[str, str]]:
+    """(URL, summary) of each headline link with a paragraph beside it (a teaser): the
+    paragraph of its nearest enclosing element, up to three levels up."""
+    for link in _HEADLINE_LINKS(doc.tree):
+        container = link.getparent()
+        for _ in range(3):
+            if container is None:
+                break
+            summary = container.find(".//p")
+            if summary is not None:
+                yield urljoin(doc.url, link.get("href")), summary.text_content()
+                break
+            container = container.getparent()
 
 
 def _article(

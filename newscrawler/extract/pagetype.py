@@ -7,7 +7,7 @@ so a crawl log can say why a page was or was not taken.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -27,6 +27,16 @@ MIN_ARTICLE_WORDS = 150
 """A body this long is an article even without any metadata saying so."""
 MIN_DATED_ARTICLE_WORDS = 60
 """A body this long with a publication date is an article (a short news item)."""
+SECTION_FRONT_TEASERS = 6
+"""Teasers (a headline linking elsewhere, a summary beside it) whose summaries the body repeats,
+from which a page is an index (a section front whose teaser list the extractor took for the
+text), whatever its markup says."""
+WORDS_PER_TEASER = 60
+"""...provided they come at least one per this many words of the body (an article's text may
+repeat a few linked headlines; a teaser list is mostly headlines and their summaries)."""
+_MIN_SUMMARY_WORDS = 5
+_SUMMARY_WORDS = 12
+"""The start of a summary that is looked for in the body (its end may be cut off there)."""
 _INDEX_PATH = re.compile(
     r"^/(?:$|index\.\w+$|(?:tag|tags|thema|themen|schlagwort|schlagworte|stichwort|autor|autoren|"
     r"author|suche|search|ressort|rubrik|kategorie|category|topics?)(?:/|$))",
@@ -49,6 +59,8 @@ class PageEvidence:
     """JSON-LD article nodes of other pages (an index lists its teasers so)."""
     dated: bool = False
     """The page states a publication date."""
+    teasers: int = 0
+    """Teasers of other pages whose summary the body repeats (`teasers_in_body`)."""
 
     @property
     def article_types(self) -> set[str]:
@@ -62,6 +74,12 @@ class PageEvidence:
     def long_enough(self) -> bool:
         return self.words >= MIN_ARTICLE_WORDS or (
             self.dated and self.words >= MIN_DATED_ARTICLE_WORDS
+        )
+
+    @property
+    def section_front(self) -> bool:
+        return (
+            self.teasers >= SECTION_FRONT_TEASERS and self.teasers * WORDS_PER_TEASER >= self.words
         )
 
     @property
@@ -92,6 +110,8 @@ def signals(evidence: PageEvidence) -> tuple[str, ...]:
         found.append(f"jsonld:{evidence.foreign_articles} articles of other pages")
     if evidence.has_video:
         found.append("video")
+    if evidence.teasers >= SECTION_FRONT_TEASERS:
+        found.append(f"body repeats {evidence.teasers} teasers")
     return tuple(found)
 
 
@@ -107,10 +127,28 @@ def _page_type(evidence: PageEvidence) -> str:
     short = evidence.words < MIN_ARTICLE_WORDS
     if evidence.has_video and short and (not types or og_type.startswith("video")):
         return VIDEO
-    if types:
+    if types and not evidence.section_front:  # (a careless template's article markup)
         return ARTICLE
-    if evidence.index_path or evidence.all_types & INDEX_TYPES or evidence.foreign_articles >= 3:
+    if (
+        evidence.section_front
+        or evidence.index_path
+        or evidence.all_types & INDEX_TYPES
+        or evidence.foreign_articles >= 3
+    ):
         return INDEX
     if og_type == "article" or evidence.long_enough:
         return ARTICLE
     return INDEX if og_type == "website" else UNKNOWN
+
+
+def teasers_in_body(teasers: Iterable[tuple[str, str]], page_url: str, body: str) -> int:
+    """Of the page's teasers (a headline link's absolute URL, the summary beside it), those to
+    other pages whose summary the body repeats: a section front's teaser list taken for text."""
+    flat_body = " ".join(body.split())
+    found = set()
+    for url, summary in teasers:
+        words = " ".join(summary.split()).split()
+        start = " ".join(words[:_SUMMARY_WORDS])
+        if url != page_url and len(words) >= _MIN_SUMMARY_WORDS and start in flat_body:
+            found.add(url)
+    return len(found)

@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, StopDownload
 
-from newscrawler.discovery import has_non_html_extension, url_extension
 from newscrawler.page_checks import is_html_content_type
+from newscrawler.verdict import has_non_html_extension, url_extension
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -32,6 +32,7 @@ from newscrawler.request_meta import LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.state import ArticleRecord, Emission, StateError, StateLost
 from newscrawler.text import fingerprint
 from newscrawler.urls import state_key
+from newscrawler.verdict import url_prior
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -140,8 +141,8 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         such a key would make every article look like one."""
         if urlsplit(canonical).path in ("", "/"):
             return False
-        is_article_url = getattr(self.crawler.spider, "is_article_url", None)
-        return is_article_url is None or bool(is_article_url(canonical))
+        profile = getattr(self.crawler.spider, "site_profile", None)
+        return url_prior(canonical, "sitemap", profile and profile.article_url_re).yes
 
     def get_processed_item(self, item: Any, response: Response | None) -> Any:
         adapter = ItemAdapter(item)

@@ -143,14 +143,11 @@ def state_url(settings: BaseSettings, spider_name: str) -> str:
 
 
 def run_lock_path(url: str, settings: BaseSettings, spider_name: str) -> Path:
-    """The run lock file: next to a SQLite state, else in the output's `.state/`.
+    """The run lock file: in the output's `.state/`, whatever the state.
 
-    With a shared (Redis) state the lock guards one output folder on one machine (its file
-    names and its journal of files); runs of the spider into other folders, or on other
-    machines, may overlap: their claims keep them from emitting an article twice."""
-    if urlsplit(url).scheme == "sqlite":
-        db = sqlite_path(url)
-        return db.with_name(db.name + ".lock")
+    The lock guards one output folder (its file names and its journal of files). Runs of the
+    spider into other folders may overlap, sharing one state (a SQLite file or a Redis): their
+    fetch leases split the work and their claims keep them from emitting an article twice."""
     return output_root(settings) / STATE_DIR / f"{spider_name}.lock"
 
 

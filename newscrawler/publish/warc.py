@@ -69,7 +69,10 @@ class WarcFiles:
         """The warcinfo record of every file (crawler, settings, contact), asked for when a
         file is opened: the run's stamp is known by then."""
         self.gzip_level = gzip_level
-        self.current: OpenWarc | None = None
+        self.open_files: dict[Path, OpenWarc] = {}
+        """Open WARC files by published path. Usually one; two while a batch's JSON lines file
+        waits to be stored (Scrapy closes a batch in a task of its own, which may run after the
+        next batch's first item was taken)."""
 
     @property
     def journal(self) -> PublicationJournal | None:
@@ -91,7 +94,10 @@ class WarcFiles:
     def append(self, records: ExchangeRecords) -> dict[str, str | int]:
         """Append a page's records to the current batch's file (opened first if needed): the
         item's `warc` pointer to its response record."""
-        target = self.current or self._open()
+        feed = self.primary_feed()
+        if feed is None:
+            raise RuntimeError("NEWSCRAWLER_WARC needs a local JSON lines feed to write beside")
+        target = self.open_files.get(warc_path_beside(feed[0])) or self._open(*feed)
         offset = target.file.tell()
         target.file.write(records.response)
         target.file.write(records.request)
@@ -103,11 +109,7 @@ class WarcFiles:
             "record_id": records.record_id,
         }
 
-    def _open(self) -> OpenWarc:
-        feed = self.primary_feed()
-        if feed is None:
-            raise RuntimeError("NEWSCRAWLER_WARC needs a local JSON lines feed to write beside")
-        feed_path, append = feed
+    def _open(self, feed_path: Path, append: bool) -> OpenWarc:
         final = warc_path_beside(feed_path)
         final.parent.mkdir(parents=True, exist_ok=True)
         journal = self.journal
@@ -118,18 +120,17 @@ class WarcFiles:
             with final.open("rb") as published:
                 shutil.copyfileobj(published, file)
         file.write(warcinfo_record(final.name, self.info(), self.gzip_level))
-        self.current = OpenWarc(pending, file)
-        return self.current
+        opened = self.open_files[final] = OpenWarc(pending, file)
+        return opened
 
     # --- Publication ------------------------------------------------------------------------
 
     def seal_beside(self, feed_path: Path) -> list[PendingFile]:
         """The JSON lines file `feed_path` is about to be sealed: seal the WARC file beside it
         and return it, to be published with it."""
-        current = self.current
-        if current is None or current.pending.final != warc_path_beside(feed_path):
+        current = self.open_files.pop(warc_path_beside(feed_path), None)
+        if current is None:
             return []
-        self.current = None
         sync_file(current.file)
         current.file.close()
         journal = self.journal
@@ -139,9 +140,11 @@ class WarcFiles:
 
     def publish_alone(self) -> None:
         """The feeds are closed: publish a WARC file no JSON lines file was stored beside."""
-        current, self.current = self.current, None
-        if current is None:
-            return
+        for current in list(self.open_files.values()):
+            self._publish_alone(current)
+        self.open_files.clear()
+
+    def _publish_alone(self, current: OpenWarc) -> None:
         sync_file(current.file)
         current.file.close()
         journal = self.journal

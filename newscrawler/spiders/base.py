@@ -12,7 +12,6 @@ from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, ClassVar, TypeGuard
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -25,12 +24,14 @@ from newscrawler.dates import to_datetime
 from newscrawler.discovery import (
     ArticleLead,
     DocumentTooLarge,
+    LimitedReader,
     UnsafeDocument,
+    call_in_listing_thread,
     feeds_declared,
-    maybe_gunzip,
+    in_listing_thread,
+    iter_sitemap,
     page_links,
     parse_feed,
-    parse_sitemap,
     sitemaps_from_robots,
 )
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
@@ -50,9 +51,11 @@ from newscrawler.request_meta import (
     LEAD_META_KEY,
     START_POINT_META_KEY,
     SYNDICATION_META_KEY,
+    VERDICT_META_KEY,
     WARC_RECORD_META_KEY,
 )
 from newscrawler.urls import host_of, replace_origin, strip_tracking
+from newscrawler.verdict import Judgement, page_verdict, url_prior
 from newscrawler.workers import ExtractionCrashed, ExtractionWorkers
 
 if TYPE_CHECKING:
@@ -63,10 +66,6 @@ if TYPE_CHECKING:
     from newscrawler.extract import ExtractedPage
     from newscrawler.items import NewsArticle
     from newscrawler.sites.base import SiteProfile
-
-MIN_BODY_WORDS = 25
-"""Fewer words are not an article's text (a photo gallery's "1 / 24"), unless paywalled."""
-
 
 # Discovery documents are fetched after the articles already found: articles first keeps the
 # scheduler's queue short and items flowing.
@@ -167,14 +166,22 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             return replace_origin(fetched_url, f"https://{self.site_profile.hosts[0]}")
         return fetched_url
 
+    def url_prior(self, url: str, source: str) -> Judgement:
+        """Whether a lead from `source` is worth fetching as an article
+        (`newscrawler.verdict.url_prior`, with the site profile's pattern)."""
+        return url_prior(url, source, self.profile_for(url).article_url_re)
+
     def is_article_url(self, url: str) -> bool:
         """Whether a listed URL (feed, sitemap) is to be fetched as an article."""
-        pattern = self.site_profile.article_url_re
-        return pattern is None or bool(pattern.search(urlsplit(url).path))
+        return self.url_prior(url, "sitemap").yes
 
-    def is_article_link(self, url: str) -> bool:
-        """Whether a link on a section page is to be fetched as an article."""
-        return self.is_article_url(url)
+    def link_worth_following(self, lead: ArticleLead) -> bool:
+        """A link on a page that may be an article (most links lead elsewhere: not counted
+        as leads)."""
+        prior = self.url_prior(lead.url, lead.source)
+        if not prior:
+            logger.debug("URL prior skip (%s): %s", prior.evidence, lead.url)
+        return prior.yes
 
     def _stat(self, key: str, count: int = 1) -> None:
         self.crawler.stats.inc_value(f"newscrawler/{key}", count)
@@ -222,10 +229,18 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         logger.warning("%s refused (%s): %s", kind.capitalize(), error, response.url)
         self._stat(f"discovery_failed/{reason}")
 
-    def parse_sitemap(self, response: Response) -> Iterator[scrapy.Request]:
+    async def parse_sitemap(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """The sitemap streamed (`iter_sitemap`: bounded memory) and parsed in the listing
+        thread (`in_listing_thread`), never on the reactor: a sitemap of 200,000 URLs would
+        stall the crawl for seconds."""
         max_size = self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        entries = 0
+        batches = iter_sitemap(LimitedReader(response.body, max_size))
         try:
-            sitemap = parse_sitemap(maybe_gunzip(response.body, max_size))
+            async for is_index, batch in in_listing_thread(batches):
+                entries += len(batch)
+                for request in self.sitemap_requests(is_index, batch):
+                    yield request
         except DocumentTooLarge as error:
             self._refuse_listing(response, "sitemap", "too_large", error)
             return
@@ -235,26 +250,35 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         except UnsafeDocument as error:
             self._refuse_listing(response, "sitemap", "xml_entities", error)
             return
-        if not sitemap.entries:
+        if not entries:
             logger.info("Sitemap lists no URLs: %s", response.url)
             self._stat("discovery_empty/sitemap")
-        if sitemap.is_index:
-            for entry in sitemap.entries:
-                if self.is_recent(entry):
-                    yield self.discovery_request(entry.url, self.parse_sitemap)
-        else:
-            yield from self.lead_requests(sitemap.entries)
 
-    def parse_feed(self, response: Response) -> Iterator[scrapy.Request]:
+    def sitemap_requests(
+        self, is_index: bool, entries: list[ArticleLead]
+    ) -> Iterator[scrapy.Request]:
+        if not is_index:
+            yield from self.lead_requests(entries)
+            return
+        for entry in entries:
+            if self.is_recent(entry):
+                yield self.discovery_request(entry.url, self.parse_sitemap)
+
+    async def parse_feed(self, response: Response) -> AsyncIterator[scrapy.Request]:
+        """The feed parsed in the listing thread (feedparser reads a whole document: a feed's
+        size is bounded by DOWNLOAD_MAXSIZE)."""
         try:
-            leads = parse_feed(response.body, self.site_url(response.url))
+            leads = await call_in_listing_thread(
+                parse_feed, response.body, self.site_url(response.url)
+            )
         except UnsafeDocument as error:
             self._refuse_listing(response, "feed", "xml_entities", error)
             return
         if not leads:
             logger.info("Feed lists no articles: %s", response.url)
             self._stat("discovery_empty/feed")
-        yield from self.lead_requests(leads)
+        for request in self.lead_requests(leads):
+            yield request
 
     def is_listing_page(self, response: Response) -> TypeGuard[TextResponse]:
         """False, with a warning and a stat, for a section page not to parse for links: not
@@ -278,7 +302,7 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         for feed_url in feeds_declared(response.text, page_url):
             yield self.discovery_request(feed_url, self.parse_feed)
         leads = (ArticleLead(url=u, source="section") for u in page_links(response.text, page_url))
-        yield from self.lead_requests(lead for lead in leads if self.is_article_link(lead.url))
+        yield from self.lead_requests(lead for lead in leads if self.link_worth_following(lead))
 
     # --- Article leads -------------------------------------------------------------------
 
@@ -303,7 +327,10 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         if not self.site_profile.serves(host_of(lead.url)):
             self._stat("leads_skipped/offsite")
             return None
-        if lead.source != "url" and not self.is_article_url(lead.url):
+        prior = self.url_prior(lead.url, lead.source)
+        verb = "fetch" if prior else "skip"
+        logger.debug("URL prior %s (%s): %s", verb, prior.evidence, lead.url)
+        if not prior:
             self._stat("leads_skipped/not_article_url")
             return None
         if not self.is_recent(lead):
@@ -355,7 +382,13 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         for request in self.follow_links(response):
             yield request
         page = await self.extracted(response)
-        if page is None or not self.is_wanted(page, response.url):
+        if page is None:
+            return
+        verdict = self.page_verdict(page, response.url)
+        if not verdict:
+            # (remembered by the state, so that it is not fetched again as a lead for a while)
+            response.meta[VERDICT_META_KEY] = verdict.evidence
+        if not self.is_wanted(page, verdict, response.url):
             return
         article = page.article
         if page.signature is not None:  # for the syndication middleware
@@ -386,19 +419,17 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
             self._stat("articles_failed/extraction_error")
         return None
 
-    def is_wanted(self, page: ExtractedPage, url: str) -> bool:
-        """Whether an extracted page becomes an item: an article (`is_article`) within the
-        `days` limit; else a log line and a stat."""
+    def is_wanted(self, page: ExtractedPage, verdict: Judgement, url: str) -> bool:
+        """Whether an extracted page becomes an item: an article (the page verdict) within
+        the `days` limit; else a log line and a stat."""
         for warning in page.warnings:  # a misfiring extraction rule: counted, not fatal
             logger.debug("Extraction warning %s: %s", warning, url)
             self._stat(f"extraction_warnings/{warning}")
-        if not self.is_article(page):
-            logger.info(
-                "Not an article page (%s: %s), skipped: %s",
-                page.page_type, ", ".join(page.article_signals) or "no signals", url,
-            )  # fmt: skip
+        if not verdict:
+            logger.info("Not an article page (%s), skipped: %s", verdict.evidence, url)
             self._stat("articles_dropped/not_article")
             return False
+        logger.debug("Page verdict article (%s): %s", verdict.evidence, url)
         if not self.is_recent_article(page.article):
             logger.debug("Older than %s days, skipped: %s", self.days, url)
             self._stat("articles_dropped/too_old")
@@ -410,20 +441,11 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         published = to_datetime(article.date_published)  # a bare day: its start, in Berlin
         return self.cutoff is None or published is None or published >= self.cutoff
 
-    def is_article(self, page: ExtractedPage) -> bool:
-        """The one place that decides whether an extracted page becomes an item: the page is
-        an article or live blog (`ExtractedPage.is_article`: article markup, or a body of real
-        length) with a headline. Where no article URL pattern vouched for the URL (a site
-        without a profile), also a publication date or an author, which only article markup
-        gives: home, section and tag pages have a title and teaser text too."""
-        article = page.article
-        if not (page.is_article and article.title):
-            return False
-        if article.word_count < MIN_BODY_WORDS and not article.is_paywalled:
-            return False  # a gallery or video page marked up as an article
-        if self.profile_for(article.url).article_url_re is not None:
-            return True
-        return bool(article.date_published or article.authors)
+    def page_verdict(self, page: ExtractedPage, url: str) -> Judgement:
+        """Whether the page becomes an item (`newscrawler.verdict.page_verdict`): a URL the
+        site profile's pattern matches needs no date or author on the page."""
+        pattern = self.profile_for(page.article.url or url).article_url_re
+        return page_verdict(page, pattern_vouches=pattern is not None)
 
     # --- Failures: a bad page costs that page, not the run --------------------------------
     # Every page-level failure is a WARNING and a stat, never an ERROR: the exit status

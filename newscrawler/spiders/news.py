@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 
 from scrapy.http import Response, TextResponse
 
-from newscrawler.discovery import ArticleLead, is_listing_url, looks_like_article_url, page_links
+from newscrawler.discovery import ArticleLead, page_links
 from newscrawler.options import HTTP_URL, POSITIVE_COUNT, SITE, Option, OptionError, Options
 from newscrawler.sites import SiteProfile, profile_for_url
 from newscrawler.spiders.base import NewsSpider
@@ -106,22 +106,6 @@ class GenericNewsSpider(NewsSpider):
         )
         return spider
 
-    # --- Which URLs are articles ------------------------------------------------------------
-
-    def is_article_url(self, url: str) -> bool:
-        """Listed URLs: the profile's pattern, else anything the URL does not mark as a
-        listing (a feed or sitemap lists articles, and a fetch too many costs little)."""
-        if self.site_profile.article_url_re is not None:
-            return super().is_article_url(url)
-        return not is_listing_url(url)
-
-    def is_article_link(self, url: str) -> bool:
-        """Links on a page: the profile's pattern, else the article URL heuristic (most links
-        on a page lead elsewhere)."""
-        if self.site_profile.article_url_re is not None:
-            return super().is_article_url(url)
-        return looks_like_article_url(url)
-
     # --- Start points -------------------------------------------------------------------------
 
     def start_points(self) -> Iterator[scrapy.Request]:
@@ -169,9 +153,9 @@ class GenericNewsSpider(NewsSpider):
     ) -> Iterator[scrapy.Request]:
         page_url = self.site_url(response.url)
         for url in page_links(response.text, page_url):
-            if url == page_url or not self.is_article_link(url):
-                continue
             lead = ArticleLead(url=url, source=source)
+            if url == page_url or not self.link_worth_following(lead):
+                continue
             request = self.lead_request(lead, meta={DEPTH_META_KEY: depth})
             if request is not None:
                 yield request

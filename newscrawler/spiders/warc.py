@@ -21,12 +21,11 @@ import logging
 from collections import Counter
 from collections.abc import AsyncIterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
 
-from newscrawler.discovery import ArticleLead, is_listing_url
+from newscrawler.discovery import ArticleLead
 from newscrawler.options import TEXT, Option, OptionError, Options, parse_site
 from newscrawler.request_meta import ARCHIVED_META_KEY, LEAD_META_KEY
 from newscrawler.sites import PROFILES, SiteProfile
@@ -93,14 +92,6 @@ class WarcSpider(NewsSpider):
     def profile_for(self, url: str) -> SiteProfile:
         return site_profile_for(url) if self.every_site else self.site_profile
 
-    def is_article_url(self, url: str) -> bool:
-        """A site's own URL pattern where it has a profile, else any URL that does not look
-        like a listing (as `scrapy crawl news` judges listed URLs)."""
-        pattern = self.profile_for(url).article_url_re
-        if pattern is not None:
-            return bool(pattern.search(urlsplit(url).path))
-        return not is_listing_url(url)
-
     # --- Records become requests --------------------------------------------------------------
 
     async def start(self) -> AsyncIterator[Any]:
@@ -134,7 +125,7 @@ class WarcSpider(NewsSpider):
             return None
         url = strip_tracking(self.site_url(found.url))
         self._stat("leads/warc")
-        if not self.is_article_url(url):
+        if not self.url_prior(url, "warc"):
             self._stat("leads_skipped/not_article_url")
             return None
         # The capture's time is the listing's "modified": the incremental state extracts a

@@ -184,6 +184,31 @@ class StateStore(ABC):
         Atomic: two runs recording copies of one story at once never make two clusters. An
         article indexed before (by `copy.id`) keeps the cluster it was given."""
 
+    # --- Fetch once across runs (`newscrawler.state.fetch_once`) ----------------------------
+
+    def lease_fetch(self, owner: str, key: str) -> str | None:
+        """Lease the URL `key` for `owner`'s download: None when leased (or already leased by
+        `owner`), else why not (`fetch_once.LEASED`, `fetch_once.CLAIMED`). A store that
+        cannot be shared by runs at once grants every lease."""
+        return None
+
+    def release_fetch(self, owner: str, keys: Iterable[str]) -> None:
+        """Release `owner`'s leases of `keys` (their pages' fate is recorded)."""
+        return None
+
+    def release_fetch_leases(self, owner: str) -> int:
+        """Release every lease of `owner` (the run ends); their number."""
+        return 0
+
+    def remember_non_article(self, key: str, until: float, reason: str) -> None:
+        """The page at `key` is no article: not to be fetched as a lead before `until` (Unix
+        time)."""
+        return None
+
+    def non_articles(self, keys: Iterable[str], now: float) -> dict[str, str]:
+        """Of `keys`, those remembered as no article until after `now`, with the reason."""
+        return {}
+
     # --- Runs -------------------------------------------------------------------------------
 
     def last_run_started(self) -> str | None:

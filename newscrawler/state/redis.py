@@ -220,6 +220,52 @@ return 1
 """
 
 
+# Fetch once across runs (`newscrawler.state.fetch_once`): `fetching` maps a URL key to the run
+# downloading it; a run's leased keys are also the set `leases:<run>` (released together at its
+# end, or by the run that finds it dead); `fetchers` lists the runs that may hold leases. A
+# lease is alive while its run's lease key `alive:<run>` is.
+
+LEASE_FETCH = """
+-- KEYS: fetching, claims, alive:<owner>, leases:<owner>, fetchers
+-- ARGV: owner, alive key prefix, key
+if redis.call('EXISTS', KEYS[3]) == 0 then return -1 end
+local holder = redis.call('HGET', KEYS[1], ARGV[3])
+if holder and holder ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. holder) == 1 then
+  return 'leased:' .. holder
+end
+local claim = redis.call('HGET', KEYS[2], ARGV[3])
+if claim then
+  if string.sub(claim, 1, 2) ~= 'r:' then return 'claimed' end
+  local run = string.sub(claim, 3)
+  if run ~= ARGV[1] and redis.call('EXISTS', ARGV[2] .. run) == 1 then
+    return 'claimed:' .. run
+  end
+end
+redis.call('HSET', KEYS[1], ARGV[3], ARGV[1])
+redis.call('SADD', KEYS[4], ARGV[3])
+redis.call('SADD', KEYS[5], ARGV[1])
+return ''
+"""
+
+RELEASE_FETCH = """
+-- KEYS: fetching, leases:<owner>, fetchers   ARGV: owner, '1' for all its leases, key...
+local keys = {}
+if ARGV[2] == '1' then keys = redis.call('SMEMBERS', KEYS[2]) else
+  for i = 3, #ARGV do keys[#keys + 1] = ARGV[i] end
+end
+local released = 0
+for _, key in ipairs(keys) do
+  if redis.call('HGET', KEYS[1], key) == ARGV[1] then
+    redis.call('HDEL', KEYS[1], key)
+    released = released + 1
+  end
+  redis.call('SREM', KEYS[2], key)
+end
+if ARGV[2] == '1' then redis.call('DEL', KEYS[2]); redis.call('SREM', KEYS[3], ARGV[1]) end
+return released
+"""
+
+
 # The syndication index, shared by every spider of the Redis (keys `<prefix>:syndication:...`):
 # `copies` maps a copy's id (16 hex digits) to its record as JSON; band buckets live in hashes
 # sharded by the bucket's top bits (`b:<shard>`, field: the other bits in hex, value: the ids,
@@ -408,6 +454,8 @@ class RedisState(StateStore):
         self._lua_begin_run = register(BEGIN_RUN)
         self._lua_copy_read = register(COPY_READ)
         self._lua_copy_write = register(COPY_WRITE)
+        self._lua_lease_fetch = register(LEASE_FETCH)
+        self._lua_release_fetch = register(RELEASE_FETCH)
 
     def _lease_seconds(self, value: str | None) -> float:
         try:
@@ -763,6 +811,70 @@ class RedisState(StateStore):
         if not value:
             raise StateError(f"syndication index: cluster {_hex_id(cluster)} has no first copy")
         return copy_from_json(_hex_id(cluster), value)
+
+    # --- Fetch once across runs ---------------------------------------------------------------
+
+    def lease_fetch(self, owner: str, key: str) -> str | None:
+        refused = self._lease_fetch(owner, key)
+        holder = refused.split(":", 1)[1] if refused and ":" in refused else None
+        if holder is not None and not self._alive([holder])[holder]:
+            # A run of this machine whose process is gone: dead now, not when its lease expires.
+            self._forget_dead([holder])
+            refused = self._lease_fetch(owner, key)
+        return refused.split(":", 1)[0] if refused else None
+
+    def _lease_fetch(self, owner: str, key: str) -> str | None:
+        result = self._call(
+            "lease fetch",
+            self._lua_lease_fetch,
+            keys=[self._k("fetching"), self._k("claims"), self._k("alive", owner),
+                  self._k("leases", owner), self._k("fetchers")],
+            args=[owner, self._k("alive", ""), key],
+        )  # fmt: skip
+        if result == -1:
+            self._lose(f"the lease of run {owner} expired: it may lease nothing more")
+            raise self._report_lost()
+        return str(result) or None
+
+    def _release_fetch(self, owner: str, keys: list[str], *, every: bool) -> int:
+        released = self._call(
+            "release fetch",
+            self._lua_release_fetch,
+            keys=[self._k("fetching"), self._k("leases", owner), self._k("fetchers")],
+            args=[owner, "1" if every else "0", *keys],
+        )
+        return int(released)
+
+    def release_fetch(self, owner: str, keys: Iterable[str]) -> None:
+        wanted = list(dict.fromkeys(keys))
+        if wanted:
+            self._release_fetch(owner, wanted, every=False)
+
+    def release_fetch_leases(self, owner: str) -> int:
+        """Also the leases of runs found dead (they would otherwise stay in `fetching`)."""
+        fetchers = self._call("fetchers", self._client.smembers, self._k("fetchers"))
+        alive = self._alive(o for o in fetchers if o != owner)
+        for dead in (o for o, live in alive.items() if not live):
+            self._release_fetch(dead, [], every=True)
+        return self._release_fetch(owner, [], every=True)
+
+    def remember_non_article(self, key: str, until: float, reason: str) -> None:
+        value = json.dumps([until, reason], separators=(",", ":"))
+        self._call("remember non-article", self._client.hset, self._k("non_articles"), key, value)
+
+    def non_articles(self, keys: Iterable[str], now: float) -> dict[str, str]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        values = self._call("non-articles", self._client.hmget, self._k("non_articles"), wanted)
+        found = {}
+        for key, value in zip(wanted, values, strict=True):
+            if value is None:
+                continue
+            until, reason = json.loads(value)
+            if float(until) > now:
+                found[key] = str(reason)
+        return found
 
     # --- Runs ---------------------------------------------------------------------------------
 

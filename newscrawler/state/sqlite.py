@@ -1,7 +1,10 @@
 """The default state store: one SQLite file per spider (stdlib sqlite3, WAL, short transactions).
 
-One run at a time uses the file (the run lock next to it sees to that), so every run other
-than the caller is dead: its claims and publications are orphans.
+Several runs may use the file at once (runs into different output folders: the run lock
+guards a folder, not the state). A run is alive while its row in `live_runs` is renewed (a
+thread of its own, every third of `RUN_LEASE_SECONDS`) and its process exists: the claims and
+publications of any other run are orphans. Fetch leases and the memory of pages that are no
+articles are tables of their own (`newscrawler.state.fetch_once`).
 
 Durability follows the protocol of `newscrawler.state.base`: the per-article writes (claims,
 check times) are not synced one by one (`synchronous=NORMAL`: a commit survives a killed
@@ -13,7 +16,10 @@ and its claims are on disk before the file is renamed.
 
 from __future__ import annotations
 
+import socket
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -23,6 +29,12 @@ from typing import Any, TypeVar
 
 from newscrawler import syndication
 from newscrawler.state.base import ArticleRecord, Emission, Publication, StateError, StateStore
+from newscrawler.state.fetch_once import (
+    CLAIMED,
+    LEASED,
+    RUN_LEASE_SECONDS,
+    owner_process_may_live,
+)
 from newscrawler.syndication import Copy, CopyMatch, Signature
 
 SCHEMA_VERSION = 1
@@ -64,6 +76,22 @@ CREATE TABLE IF NOT EXISTS runs (
     ended_at TEXT
 );
 """
+
+FETCH_ONCE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS live_runs (owner TEXT PRIMARY KEY, expires REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS fetch_leases (
+    key TEXT PRIMARY KEY,
+    owner TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS fetch_leases_by_owner ON fetch_leases (owner);
+CREATE TABLE IF NOT EXISTS recoveries (publication INTEGER PRIMARY KEY, holder TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS non_articles (
+    key TEXT PRIMARY KEY,
+    until REAL NOT NULL,
+    reason TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+"""Tables of the fetch-once protocol (`newscrawler.state.fetch_once`), added beside the others."""
 
 INDEX_FILE = "syndication-index.sqlite"
 """The syndication index: one file beside the state files, shared by every spider whose state
@@ -133,6 +161,8 @@ class SqliteState(StateStore):
         self.url = url
         self.path = sqlite_path(url)
         self._index: sqlite3.Connection | None = None
+        self._host = socket.gethostname()
+        self._heartbeat: _Heartbeat | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
@@ -144,7 +174,7 @@ class SqliteState(StateStore):
                     f"{self.path} was written by a newer newscrawler (schema {version})"
                 )
             with self._transaction() as db:
-                for statement in SCHEMA.split(";"):
+                for statement in (SCHEMA + FETCH_ONCE_SCHEMA).split(";"):
                     if statement.strip():
                         db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -199,9 +229,14 @@ class SqliteState(StateStore):
         keys = list(dict.fromkeys(emission.keys))
         marks = ",".join("?" * len(keys))
         with self._transaction() as db:
-            taken = db.execute(f"SELECT 1 FROM claims WHERE key IN ({marks}) LIMIT 1", keys)
-            if taken.fetchone() is not None:
+            held = db.execute(
+                f"SELECT key, owner, publication FROM claims WHERE key IN ({marks})", keys
+            ).fetchall()
+            # An unsealed claim of a run that died is free (as in the Redis state).
+            if any(publication is not None or self._alive(holder) for _, holder, publication
+                   in held):  # fmt: skip
                 return False
+            db.executemany("DELETE FROM claims WHERE key = ?", [(key,) for key, _, _ in held])
             db.executemany(
                 "INSERT INTO claims (key, owner, item_url, kind, fingerprint, date_published,"
                 " date_modified, crawled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -227,8 +262,13 @@ class SqliteState(StateStore):
     def release_claims(self, owner: str) -> int:
         return self._release("owner = ?", owner)
 
+    @_as_state_error
     def release_orphaned_claims(self, owner: str) -> int:
-        return self._release("owner != ?", owner)
+        claimants = self._db.execute(
+            "SELECT DISTINCT owner FROM claims WHERE publication IS NULL AND owner != ?",
+            (owner,),
+        ).fetchall()
+        return sum(self._release("owner = ?", o) for (o,) in claimants if not self._alive(o))
 
     # --- Publications -----------------------------------------------------------------------
 
@@ -300,22 +340,109 @@ class SqliteState(StateStore):
             "SELECT id, owner, temp_path, final_path, sealed FROM publications"
             " WHERE owner != ? AND published = 0 ORDER BY id",
             (owner,),
-        )
+        ).fetchall()
+        # Taken over atomically: two runs recovering at once never both complete one file.
         return [Publication(id, own, temp, final, bool(sealed))
-                for id, own, temp, final, sealed in rows]  # fmt: skip
+                for id, own, temp, final, sealed in rows
+                if not self._alive(own) and self._take_over(id, own, owner)]  # fmt: skip
+
+    @_as_state_error
+    def _take_over(self, publication_id: int, holder: str, owner: str) -> bool:
+        """`owner` becomes the one recovering the publication unless a live run already is."""
+        with self._transaction() as db:
+            row = db.execute(
+                "SELECT holder FROM recoveries WHERE publication = ?", (publication_id,)
+            ).fetchone()
+            if row is not None and row[0] != owner and self._alive(row[0]):
+                return False
+            db.execute(
+                "INSERT OR REPLACE INTO recoveries (publication, holder) VALUES (?, ?)",
+                (publication_id, owner),
+            )
+        return True
 
     @_as_state_error
     def take_unreported_files(self, owner: str) -> list[str]:
         with self._transaction() as db:
-            rows = db.execute(
-                "SELECT id, final_path FROM publications WHERE owner != ? AND published = 1"
-                " ORDER BY id",
-                (owner,),
-            ).fetchall()
+            rows = [
+                (id, path)
+                for id, path, holder in db.execute(
+                    "SELECT id, final_path, owner FROM publications"
+                    " WHERE owner != ? AND published = 1 ORDER BY id",
+                    (owner,),
+                ).fetchall()
+                if not self._alive(holder)  # a live run reports its files itself
+            ]
             db.executemany(
                 "UPDATE publications SET owner = ? WHERE id = ?", [(owner, id) for id, _ in rows]
             )
         return list(dict.fromkeys(path for _, path in rows))
+
+    # --- Fetch once across runs -------------------------------------------------------------
+
+    def _alive(self, owner: str) -> bool:
+        """A run is alive while its row is renewed and, on this machine, its process exists."""
+        if self._heartbeat is not None and owner == self._heartbeat.owner:
+            return True
+        row = self._db.execute("SELECT expires FROM live_runs WHERE owner = ?", (owner,))
+        found = row.fetchone()
+        return (
+            found is not None
+            and found[0] > time.time()
+            and owner_process_may_live(owner, self._host)
+        )
+
+    @_as_state_error
+    def lease_fetch(self, owner: str, key: str) -> str | None:
+        with self._transaction() as db:
+            row = db.execute("SELECT owner FROM fetch_leases WHERE key = ?", (key,)).fetchone()
+            if row is not None and row[0] != owner and self._alive(row[0]):
+                return LEASED
+            claim = db.execute(
+                "SELECT owner, publication FROM claims WHERE key = ?", (key,)
+            ).fetchone()
+            if claim is not None and (
+                claim[1] is not None or (claim[0] != owner and self._alive(claim[0]))
+            ):
+                return CLAIMED
+            db.execute(
+                "INSERT OR REPLACE INTO fetch_leases (key, owner) VALUES (?, ?)", (key, owner)
+            )
+        return None
+
+    @_as_state_error
+    def release_fetch(self, owner: str, keys: Iterable[str]) -> None:
+        with self._transaction() as db:
+            db.executemany(
+                "DELETE FROM fetch_leases WHERE key = ? AND owner = ?",
+                [(key, owner) for key in dict.fromkeys(keys)],
+            )
+
+    @_as_state_error
+    def release_fetch_leases(self, owner: str) -> int:
+        with self._transaction() as db:
+            cursor = db.execute("DELETE FROM fetch_leases WHERE owner = ?", (owner,))
+        return cursor.rowcount
+
+    @_as_state_error
+    def remember_non_article(self, key: str, until: float, reason: str) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO non_articles (key, until, reason) VALUES (?, ?, ?)",
+                (key, until, reason),
+            )
+
+    @_as_state_error
+    def non_articles(self, keys: Iterable[str], now: float) -> dict[str, str]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        rows = self._db.execute(
+            f"SELECT key, reason FROM non_articles WHERE key IN ({marks}) AND until > ?",
+            [*wanted, now],
+        )
+        return dict(rows.fetchall())
 
     # --- Runs -------------------------------------------------------------------------------
 
@@ -328,6 +455,18 @@ class SqliteState(StateStore):
     def begin_run(self, owner: str, started_at: str) -> None:
         with self._transaction() as db:
             db.execute("INSERT INTO runs (owner, started_at) VALUES (?, ?)", (owner, started_at))
+            # Housekeeping: rows of runs long expired (killed), their leases, forgotten pages.
+            now = time.time()
+            db.execute("DELETE FROM live_runs WHERE expires < ?", (now - RUN_LEASE_SECONDS,))
+            db.execute(
+                "INSERT OR REPLACE INTO live_runs (owner, expires) VALUES (?, ?)",
+                (owner, now + RUN_LEASE_SECONDS),
+            )
+            db.execute("DELETE FROM fetch_leases WHERE owner NOT IN (SELECT owner FROM live_runs)")
+            db.execute("DELETE FROM non_articles WHERE until < ?", (now,))
+        if self._heartbeat is None:
+            self._heartbeat = _Heartbeat(self.path, owner)
+            self._heartbeat.start()
 
     @_as_state_error
     def end_run(self, owner: str) -> None:
@@ -335,6 +474,15 @@ class SqliteState(StateStore):
         with self._transaction() as db:
             db.execute("UPDATE runs SET ended_at = ? WHERE owner = ?", (ended, owner))
             db.execute("DELETE FROM publications WHERE owner = ? AND published = 1", (owner,))
+            db.execute("DELETE FROM fetch_leases WHERE owner = ?", (owner,))
+            db.execute("DELETE FROM live_runs WHERE owner = ?", (owner,))
+        if self._heartbeat is not None and self._heartbeat.owner == owner:
+            self._stop_heartbeat()
+
+    def _stop_heartbeat(self) -> None:
+        if self._heartbeat is not None:
+            self._heartbeat.stop()
+            self._heartbeat = None
 
     # --- Copies across sites ------------------------------------------------------------------
 
@@ -412,6 +560,47 @@ class SqliteState(StateStore):
         return self._copy(row) if row is not None else None
 
     def close(self) -> None:
+        if self._heartbeat is not None:  # closed without end_run: the run is gone
+            owner = self._heartbeat.owner
+            self._stop_heartbeat()
+            with self._transaction() as db:
+                db.execute("DELETE FROM live_runs WHERE owner = ?", (owner,))
         if self._index is not None:
             self._index.close()
         self._db.close()
+
+
+class _Heartbeat:
+    """Renews a run's row in `live_runs` from a thread with a connection of its own, so a busy
+    reactor never makes a live run look dead to the runs sharing the file."""
+
+    def __init__(self, path: Path, owner: str, every: float = RUN_LEASE_SECONDS / 3):
+        self.owner = owner
+        self.every = every
+        self._path = path
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, name=f"newscrawler-run-{owner}", daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread.is_alive() and threading.current_thread() is not self._thread:
+            self._thread.join(timeout=self.every * 2)
+
+    def _run(self) -> None:
+        db = sqlite3.connect(self._path, timeout=30, isolation_level=None)
+        try:
+            while not self._stopped.wait(self.every):
+                try:
+                    db.execute(
+                        "UPDATE live_runs SET expires = ? WHERE owner = ?",
+                        (time.time() + RUN_LEASE_SECONDS, self.owner),
+                    )
+                except sqlite3.Error:  # busy for long: the next beat tries again
+                    continue
+        finally:
+            db.close()
