@@ -28,3 +28,6 @@ dates from it and the item's `crawled_at` is it; without it, the time of extract
 
 ARCHIVED_META_KEY = "newscrawler_archived"
 """On the requests of `scrapy crawl warc`: the archived response that answers them."""
+
+REVISIT_META_KEY = "newscrawler_revisit"
+"""On a revisit's request (`newscrawler.revisits`): the state key of the article fetched again."""

@@ -32,6 +32,7 @@ from newscrawler.request_meta import LEAD_META_KEY, START_POINT_META_KEY
 from newscrawler.state import ArticleRecord, Emission, StateError, StateLost
 from newscrawler.text import fingerprint
 from newscrawler.urls import state_key
+from newscrawler.versions import VersionBook
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -77,6 +78,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         self.state = state
         self.store = state.store
         self.skipped: set[str] = set()  # a lead listed twice counts once
+        self.versions = VersionBook(self.store, crawler.stats)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -176,8 +178,12 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         )
         known = self.store.lookup(keys)
         same = next((record for record in known.values() if same_version(emission, record)), None)
+        revision = self.versions.revise(keys, adapter, emission.fingerprint, response, known)
+        if revision.previous is not None:  # a recorded version: all its fields decide
+            same = None if revision.changed else next(iter(known.values()), None)
         if same is not None:
             self.store.note_unchanged(keys, same, emission.crawled_at)
+            self.versions.keep_validators(keys, revision, response)
             self.log_unchanged(adapter["url"], response)
             return "unchanged"
         if known:
@@ -185,6 +191,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         if not self.store.claim(self.state.owner, emission):
             logger.debug("Already emitted in this run or by another one: %s", adapter["url"])
             return "duplicate"
+        self.versions.stage(self.state.owner, adapter, revision, response)
         return emission.kind
 
     @staticmethod

@@ -33,6 +33,7 @@ from newscrawler.discovery import (
     parse_sitemap,
     sitemaps_from_robots,
 )
+from newscrawler.items import COVERED_FIELDS
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
 from newscrawler.middlewares.network import network_failure
 from newscrawler.options import (
@@ -355,6 +356,8 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         for request in self.follow_links(response):
             yield request
         page = await self.extracted(response)
+        if page is not None and page.is_article:
+            self._count_fields(page.article)
         if page is None or not self.is_wanted(page, response.url):
             return
         article = page.article
@@ -365,6 +368,15 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         article.warc = response.meta.get(WARC_RECORD_META_KEY)
         self._stat("articles_extracted")
         yield article
+
+    def _count_fields(self, article: NewsArticle) -> None:
+        """Field coverage of the article pages extracted, for the run history's monitors
+        (`newscrawler.monitoring`): counted before a page is judged, so a template change that
+        loses the headline shows as lost title coverage, not only as fewer items."""
+        self._stat("pages_extracted")
+        for name in COVERED_FIELDS:
+            if getattr(article, name, None):
+                self._stat(f"pages_with/{name}")
 
     async def extracted(self, response: TextResponse) -> ExtractedPage | None:
         """The page extracted (in a worker); None, with a warning and a stat, when its
