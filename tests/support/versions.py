@@ -22,3 +22,20 @@ def add_paragraph(site: Path, number: int, text: str = UPDATE) -> None:
     marker = "  </div>\n</article>"
     assert marker in html
     page.write_text(html.replace(marker, f"    <p>{text}</p>\n{marker}"), encoding="utf-8")
+
+
+def move_headline(site: Path, number: int) -> None:
+    """The site's new template for article `number`: the headline in a renamed element
+    (`<div class="hl-2024">` instead of `<h1 class="article-headline">`), which the page's
+    metadata (JSON-LD, `<title>`) no longer repeats."""
+    page = site / (article_path(number).lstrip("/") + ".html")
+    html = page.read_text(encoding="utf-8")
+    title = f"Testmeldung Nummer {number}"
+    for old, new in (
+        (f'<h1 class="article-headline">{title}</h1>', f'<div class="hl-2024">{title}</div>'),
+        (f'"headline": "{title}", ', ""),
+        (f"<title>{title} | shz.de</title>\n", ""),
+    ):
+        assert old in html
+        html = html.replace(old, new)
+    page.write_text(html, encoding="utf-8")
