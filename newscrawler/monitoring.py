@@ -107,7 +107,7 @@ def usual(runs: list[dict[str, Any]], value: Callable[[dict[str, Any]], Any]) ->
 # --- The monitors -----------------------------------------------------------------------------
 
 
-class SiteMonitor(Monitor):  # type: ignore[misc]
+class SiteMonitor(Monitor):
     """Shared by the monitors: this run's figures, the usual ones, the thresholds."""
 
     def setUp(self) -> None:
@@ -120,6 +120,11 @@ class SiteMonitor(Monitor):  # type: ignore[misc]
         self.settings = settings
         if self.figures["finish_reason"] not in (None, "finished"):
             self.skipTest("the run did not finish: too soon to judge")
+        state = crawler.get_extension(CrawlState)
+        if state is None or not state.incremental:
+            self.skipTest("a full crawl (-a incremental=0) is not compared with incremental runs")
+        if not getattr(crawler.spider, "fetches_pages", True):
+            self.skipTest("pages from files (warc): each run reads other archives")
         if len(self.runs) < settings.getint("NEWSCRAWLER_MONITOR_MIN_RUNS"):
             self.skipTest(f"{len(self.runs)} good runs recorded: this run only records")
 
@@ -200,7 +205,7 @@ class FailuresMonitor(SiteMonitor):
         self.check("http_5xx", "5xx responses")
 
 
-class SiteMonitors(MonitorSuite):  # type: ignore[misc]
+class SiteMonitors(MonitorSuite):
     """The monitors every run of a site passes through (SPIDERMON_SPIDER_CLOSE_MONITORS)."""
 
     monitors = [ItemsMonitor, CoverageMonitor, FailuresMonitor]  # noqa: RUF012
@@ -209,7 +214,7 @@ class SiteMonitors(MonitorSuite):  # type: ignore[misc]
 # --- Running them -----------------------------------------------------------------------------
 
 
-class WarningResult(SpiderMonitorResult):  # type: ignore[misc]
+class WarningResult(SpiderMonitorResult):
     """Spidermon's result, logging failures as WARNINGs: an ERROR line makes the exit status 6
     (errors logged), and a failed monitor has its own status, 7."""
 
@@ -221,12 +226,12 @@ class WarningResult(SpiderMonitorResult):  # type: ignore[misc]
         self.spider.logger.log(level, "[Spidermon] %s", msg)
 
 
-class WarningRunner(SpiderMonitorRunner):  # type: ignore[misc]
+class WarningRunner(SpiderMonitorRunner):
     def create_result(self) -> WarningResult:
         return WarningResult(self.spider)
 
 
-class Monitoring(Spidermon):  # type: ignore[misc]
+class Monitoring(Spidermon):
     """Spidermon's extension (SPIDERMON_* settings), its results in our stats and log."""
 
     def _run_suites(self, spider: Spider, suites: list[MonitorSuite]) -> None:
@@ -287,7 +292,8 @@ class RunHistory:
         failed = stats.get(MONITORS_FAILED_STAT)
         figures["run_id"] = self.state.owner
         figures["monitors"] = stats.get(MONITORS_STAT, [])
-        figures["good"] = failed == 0
+        # (a good run sets the usual: finished, judged or only recorded, and incremental)
+        figures["good"] = failed == 0 and self.state.incremental
         try:
             self.state.store.record_run(figures, self.keep)
         except StateError as error:

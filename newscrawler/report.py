@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import io
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 import matplotlib
@@ -145,9 +146,11 @@ def write_report(crawler: Crawler, history: list[dict[str, Any]]) -> None:
     """Rewrite the site's report (atomically); a failure costs the report, not the run."""
     site = crawler.spider.name if crawler.spider else str(crawler.spidercls.name)
     path = report_path(crawler, site)
+    # (after the crawl, on the reactor's thread: nothing else runs by then)
+    started = time.perf_counter()
     try:
         write_atomically(path, render(site, history).encode("utf-8"))
     except (OSError, ValueError) as error:
         logger.warning("Could not write the report %s: %s", path, error)
         return
-    logger.info("Report: %s", path)
+    logger.info("Report: %s (%.2f s)", path, time.perf_counter() - started)

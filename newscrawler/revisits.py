@@ -36,6 +36,7 @@ from newscrawler.extensions.crawl_state import CrawlState
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY
 from newscrawler.options import CRAWL_ARGUMENTS
 from newscrawler.request_meta import REVISIT_META_KEY
+from newscrawler.spiders.base import NewsSpider
 from newscrawler.state import RevisitCandidate, StateError
 
 if TYPE_CHECKING:
@@ -126,9 +127,10 @@ def conditional_headers(candidate: RevisitCandidate) -> dict[str, str]:
 class RevisitMiddleware(BaseSpiderMiddleware):
     """Spider middleware: the due revisits after the spider's start points."""
 
-    def __init__(self, crawler: Crawler, state: CrawlState):
+    def __init__(self, crawler: Crawler, state: CrawlState, spider: NewsSpider):
         super().__init__(crawler)
         self.state = state
+        self.spider = spider
         settings = crawler.settings
         self.window = parse_age(settings.get("NEWSCRAWLER_REVISIT_WINDOW"))
         self.ages = parse_ages(settings.get("NEWSCRAWLER_REVISIT_AGES"))
@@ -138,10 +140,12 @@ class RevisitMiddleware(BaseSpiderMiddleware):
     def from_crawler(cls, crawler: Crawler) -> Self:
         state = crawler.get_extension(CrawlState)
         spider = crawler.spider
+        if not isinstance(spider, NewsSpider) or not spider.fetches_pages:
+            raise NotConfigured  # (e.g. `scrapy crawl warc`: its pages come from files)
         wanted = CRAWL_ARGUMENTS.value("revisit", getattr(spider, "revisit", True))
         if state is None or not state.incremental or not wanted:
             raise NotConfigured  # (a choice: the state extension logs incremental=0)
-        return cls(crawler, state)
+        return cls(crawler, state, spider)
 
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         async for item_or_request in start:
@@ -172,13 +176,11 @@ class RevisitMiddleware(BaseSpiderMiddleware):
         return requests
 
     def request_for(self, candidate: RevisitCandidate) -> Request:
-        spider = self.crawler.spider
-        fetch_url = getattr(spider, "fetch_url", None)
-        url = candidate.record.url
+        spider = self.spider
         return scrapy.Request(
-            fetch_url(url) if fetch_url else url,
+            spider.fetch_url(candidate.record.url),
             callback=spider.parse_article,
-            errback=getattr(spider, "on_article_error", None),
+            errback=spider.on_article_error,
             headers=conditional_headers(candidate),
             priority=REVISIT_PRIORITY,
             meta={REVISIT_META_KEY: candidate.key, EXPECT_HTML_META_KEY: True},

@@ -119,6 +119,9 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
     days: float | None
     base_url: str | None
     incremental: bool
+    revisit: bool
+    fetches_pages: ClassVar[bool] = True
+    """False for a spider whose pages come from files (`warc`): nothing to revisit."""
 
     profile: ClassVar[SiteProfile]
     site_profile: SiteProfile
