@@ -22,7 +22,7 @@ def candidate(url: str, first_seen_hours_ago: float, checked_hours_ago: float) -
 
 
 def test_ages() -> None:
-    assert AGES == [timedelta(hours=h) for h in (1, 6, 24, 72)]
+    assert parse_ages("1h,6h,24h,72h") == [timedelta(hours=h) for h in (1, 6, 24, 72)]
     assert parse_age("3d") == timedelta(days=3) and parse_age("90") == timedelta(seconds=90)
     with pytest.raises(ValueError, match="not an age"):
         parse_age("soon")
