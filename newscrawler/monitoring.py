@@ -23,6 +23,7 @@ monitors that compare a run with the site's usual runs.
 from __future__ import annotations
 
 import logging
+import math
 import statistics
 import time
 from collections import deque
@@ -146,7 +147,8 @@ class ItemsMonitor(SiteMonitor):
                       f" (median {self.usual(lambda run: run.get('items'))})")  # fmt: skip
         floor = self.settings.getfloat("NEWSCRAWLER_MONITOR_ITEMS_SHARE")
         median = self.usual(lambda run: run.get("items")) or 0
-        if items < floor * median:
+        # (whole items: a site that usually has one or two new articles may have none)
+        if items < math.floor(floor * median):
             self.fail(
                 f"{self.site}: {items} items, usually {median:g} ({self.over}); fewer than"
                 f" {floor:g} of usual fail (NEWSCRAWLER_MONITOR_ITEMS_SHARE)"

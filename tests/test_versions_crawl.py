@@ -9,6 +9,7 @@ the others are answered 304 and emit nothing. Run 3 with `-a revisit=0` fetches 
 from __future__ import annotations
 
 import shutil
+import statistics
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import pytest
 
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
+from newscrawler.state.sqlite import SqliteState
 from tests.support.cron import Run, run_cron
 from tests.support.replica import REPLICA_ARTICLES, list_in_sitemap, write_article
 from tests.support.versions import FAST_REVISITS, UPDATE, add_paragraph
@@ -33,6 +35,8 @@ class Runs:
     revisit_statuses: list[tuple[str, int]]
     off: Run
     off_requests: list[str]
+    capped: Run
+    folder: Path
     changed_path: str
 
 
@@ -56,7 +60,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runs]:
         off = run_cron("shz", folder, args={**args, "revisit": "0"}, settings={
             **FAST_REVISITS, "NEWSCRAWLER_REVISIT_AGES": "1s,2s"})  # fmt: skip
         off_requests = server.requests[served:]
-    yield Runs(first, revisit, statuses, off, off_requests, changed)
+        # every article due again, but revisits may take a tenth of the usual requests
+        every_second = ",".join(f"{n}s" for n in range(1, 300))
+        capped_share = {
+            "NEWSCRAWLER_REVISIT_AGES": every_second,
+            "NEWSCRAWLER_REVISIT_SHARE": "0.1",
+        }
+        capped = run_cron("shz", folder, args=args, settings=capped_share)
+    yield Runs(first, revisit, statuses, off, off_requests, capped, folder, changed)
 
 
 def test_first_lines_are_version_one(runs: Runs) -> None:
@@ -96,3 +107,19 @@ def test_revisit_off_fetches_no_known_article(runs: Runs) -> None:
     assert runs.off.returncode == 0, runs.off.log[-3000:]
     assert runs.off.items == []
     assert not REPLICA_ARTICLES & set(runs.off_requests)
+
+
+def test_revisits_never_exceed_their_share_of_the_request_budget(runs: Runs) -> None:
+    run = runs.capped
+    assert run.returncode == 0, run.log[-3000:]
+    assert run.summary is not None
+    # the budget: the median requests of the runs recorded before (the three above)
+    store = SqliteState(f"sqlite://{runs.folder}/.state/shz.sqlite")
+    try:
+        earlier = store.run_history(10)[1:]
+    finally:
+        store.close()
+    assert len(earlier) == 3
+    allowed = int(0.1 * statistics.median(r["requests"] for r in earlier))
+    assert run.summary["counts"]["revisits"] == allowed < len(REPLICA_ARTICLES) + 1
+    assert f"revisits due, {allowed} this run (NEWSCRAWLER_REVISIT_SHARE 0.10" in run.log
