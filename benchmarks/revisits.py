@@ -8,7 +8,7 @@ two hours after it appeared (listings do not say so, as on most sites). Printed:
 requests per article, 304s, versions caught, revisits deferred by the request-share cap, and the
 seconds the monitors and the report took per run beside the run's own duration.
 
-    python benchmarks/revisits.py [HOURS] [HOUR_SECONDS]
+    python benchmarks/revisits.py [HOURS] [HOUR_SECONDS] [REVISIT_SHARE]
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests.support
+
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
 from tests.support.crawl import crawl_env
@@ -33,6 +35,7 @@ from tests.support.versions import add_paragraph
 
 HOURS = int(sys.argv[1]) if len(sys.argv) > 1 else 24
 HOUR = float(sys.argv[2]) if len(sys.argv) > 2 else 6.0
+SHARE = sys.argv[3] if len(sys.argv) > 3 else "0.25"  # NEWSCRAWLER_REVISIT_SHARE
 NEW_PER_HOUR = 2
 UPDATE_EVERY = 3  # every third article is updated ...
 UPDATE_AFTER = 2  # ... two hours after it appeared
@@ -48,6 +51,7 @@ def run(folder: Path, server: ReplicaServer, revisit: bool) -> str:
         "LOG_LEVEL": "INFO",
         "NEWSCRAWLER_REVISIT_AGES": ",".join(scaled(h) for h in (1, 6, 24, 72)),
         "NEWSCRAWLER_REVISIT_WINDOW": scaled(72),
+        "NEWSCRAWLER_REVISIT_SHARE": SHARE,
     }
     args = {"base_url": server.url, "revisit": "1" if revisit else "0"}
     command = crawl_command("shz", args=args, settings=settings)
@@ -68,6 +72,11 @@ def lines(folder: Path) -> list[dict[str, object]]:
     return found
 
 
+def is_article(path: str) -> bool:
+    """An article's page (not the replica's video page, a non-article fetched every run)."""
+    return ("/artikel/" in path or "-id3" in path) and not path.startswith("/video/")
+
+
 def median_of(values: list[float], scale: float = 1.0) -> float:
     return round(scale * statistics.median(values), 2) if values else 0.0
 
@@ -76,7 +85,7 @@ def figures(
     server: ReplicaServer, folder: Path, logs: list[str], articles: int
 ) -> dict[str, float]:
     statuses = server.statuses
-    pages = [status for path, status in statuses if "/artikel/" in path or "-id3" in path]
+    pages = [status for path, status in statuses if is_article(path)]
     versions = [line for line in lines(folder) if line["version"] != 1]
     reports = [float(m) for log in logs for m in re.findall(r"Report: \S+ \(([0-9.]+) s\)", log)]
     return {
