@@ -81,13 +81,14 @@ class VersionBook:
 
     def revise(
         self,
-        keys: list[str],
+        versions: dict[str, VersionRecord],
         adapter: ItemAdapter,
         fingerprint: str,
         response: Response | None,
         known: dict[str, ArticleRecord],
     ) -> Revision:
-        versions = self.store.version_records(keys)
+        """The fetched article against the committed versions (`StateStore.version_records`)
+        and article records of its keys."""
         previous = max(versions.values(), key=lambda v: v.version, default=None)
         record = next(iter(known.values()), None)
         first_seen = (

@@ -176,13 +176,18 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             date_modified=adapter.get("date_modified"),
             crawled_at=adapter.get("crawled_at") or datetime.now(timezone.utc).isoformat(),
         )
+        # (versions first: the lookup stays right before the claim, and a version published
+        # while we look is seen as that version, not as an unknown article)
+        versions = self.store.version_records(keys)
         known = self.store.lookup(keys)
         same = next((record for record in known.values() if same_version(emission, record)), None)
-        revision = self.versions.revise(keys, adapter, emission.fingerprint, response, known)
-        if revision.previous is not None:  # a recorded version: all its fields decide
-            same = None if revision.changed else next(iter(known.values()), None)
-        if same is not None:
-            self.store.note_unchanged(keys, same, emission.crawled_at)
+        revision = self.versions.revise(versions, adapter, emission.fingerprint, response, known)
+        # A recorded version: all its fields decide.
+        unchanged = same is not None if revision.previous is None else not revision.changed
+        if unchanged:
+            record = same or next(iter(known.values()), None)
+            if record is not None:  # (else its publication is being committed right now)
+                self.store.note_unchanged(keys, record, emission.crawled_at)
             self.versions.keep_validators(keys, revision, response)
             self.log_unchanged(adapter["url"], response)
             return "unchanged"
