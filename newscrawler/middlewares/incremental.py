@@ -196,6 +196,12 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         if not self.store.claim(self.state.owner, emission):
             logger.debug("Already emitted in this run or by another one: %s", adapter["url"])
             return "duplicate"
+        if self.store.lookup(keys) != known:
+            # Another run recorded the article between our lookup and our claim (a claim ends
+            # when its article is recorded), most likely this very version: not emitted; our
+            # claim, attached to no file, is released when the run ends.
+            logger.debug("Recorded by another run just now: %s", adapter["url"])
+            return "duplicate"
         self.versions.stage(self.state.owner, adapter, revision, response)
         return emission.kind
 

@@ -497,7 +497,9 @@ class RedisState(StateStore):
             return function(*args, **kwargs)
         except (redis.ConnectionError, redis.TimeoutError) as error:
             self._lose(f"Redis state {self.public_url} unreachable ({what}): {error}")
-            raise self._report_lost() from error
+            # (from None: the message names redis-py's error; its chain of retries would make
+            # every report of this one failure three tracebacks long)
+            raise self._report_lost() from None
         except redis.RedisError as error:
             raise StateError(f"Redis state error ({what}): {error}") from error
 
