@@ -13,6 +13,11 @@ from typing import Any
 DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?[+-]\d{2}:\d{2})?$"
 HEADLINE_KINDS = ("shown", "declared", "social")
 UTC_TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?\+00:00$"
+VERSIONED_FIELDS = ("title", "body", "authors", "date_modified", "is_paywalled")
+"""The fields whose change makes a new version of an article (`changed_fields`)."""
+COVERED_FIELDS = ("title", "date_published", "authors", "body", "image_url")
+"""The fields whose coverage of a run's article pages is recorded and monitored
+(`newscrawler.monitoring`)."""
 _SHARE = {"type": "number", "minimum": 0, "maximum": 1}
 SYNDICATION = {
     "properties": {
@@ -121,6 +126,22 @@ class NewsArticle:
 
     fingerprint: str = field(default="", metadata=_schema(pattern=r"^[0-9a-f]{32}$"))
     """Stable hash of the normalised body; changes when the text changes."""
+
+    version: int = field(default=1, metadata=_schema(minimum=1))
+    """Which version of the article this line holds: 1 for the first line of an article, one
+    more for each later line of it (a revisit or a listing found it changed)."""
+
+    previous_fingerprint: str | None = field(
+        default=None, metadata=_schema(pattern=r"^[0-9a-f]{32}$")
+    )
+    """The `fingerprint` of the version before this one; null in version 1."""
+
+    changed_fields: list[str] = field(
+        default_factory=list,
+        metadata=_schema(items={"enum": list(VERSIONED_FIELDS)}, uniqueItems=True),
+    )
+    """What changed since the previous version, of `title`, `body`, `authors`, `date_modified`
+    and `is_paywalled`; [] in version 1."""
 
     warc: dict[str, str | int] | None = field(
         default=None,

@@ -255,6 +255,12 @@ CRAWL_ARGUMENTS = Options(
         "0: a full crawl, no article skipped and none recorded as emitted",
         default=True,
     ),
+    Option(
+        "revisit",
+        SWITCH,
+        "0: no revisits of recent articles (README: Versions of an article)",
+        default=True,
+    ),
 )
 """The arguments every spider run with the crawl state (`newscrawler.extensions.crawl_state`)
 understands: declare a spider's own as `CRAWL_ARGUMENTS + Options(...)`."""
@@ -282,6 +288,16 @@ SETTINGS = Options(
     Option("NEWSCRAWLER_SYNDICATION", SWITCH, "compare each article's text with those seen"),
     # (the syndication middleware also refuses shares below syndication.MIN_THRESHOLD)
     Option("NEWSCRAWLER_SYNDICATION_THRESHOLD", SHARE, "overlap from which texts are copies"),
+    Option("NEWSCRAWLER_REVISIT_WINDOW", TEXT, "articles first seen this long ago are revisited"),
+    Option("NEWSCRAWLER_REVISIT_AGES", TEXT, "ages after first seen to revisit at (1h,6h,...)"),
+    Option("NEWSCRAWLER_REVISIT_SHARE", SHARE, "at most this share of a run's requests revisits"),
+    Option("NEWSCRAWLER_MONITOR_RUNS", POSITIVE_COUNT, "good runs a monitor compares with"),
+    Option("NEWSCRAWLER_MONITOR_MIN_RUNS", POSITIVE_COUNT, "runs recorded before monitors judge"),
+    Option("NEWSCRAWLER_MONITOR_ITEMS_SHARE", SHARE, "fewer items than this share of usual fail"),
+    Option("NEWSCRAWLER_MONITOR_COVERAGE_DROP", SHARE, "a field's coverage may drop this much"),
+    Option("NEWSCRAWLER_MONITOR_FAILURE_RISE", SHARE, "failed extractions/errors may rise this"),
+    Option("NEWSCRAWLER_MONITOR_HISTORY", POSITIVE_COUNT, "runs kept in the state's history"),
+    Option("NEWSCRAWLER_REPORT", SWITCH, "write report.html beside the site's JSON lines"),
     what="setting",
 )
 """The `NEWSCRAWLER_*` settings (defaults and comments in `newscrawler/settings.py`)."""

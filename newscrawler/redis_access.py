@@ -41,6 +41,8 @@ STATE_COMMANDS = frozenset({
     "hget", "hset", "hdel", "hmget", "hgetall", "hexists", "hlen",
     "sadd", "srem", "smembers",
     "multi", "exec", "evalsha", "script|load", "client|setname",
+    # versions and run history (newscrawler.versions, newscrawler.monitoring)
+    "expire", "zadd", "zrangebylex", "rpush", "ltrim", "lrange",
 })  # fmt: skip
 """Commands of the Redis state (`newscrawler.state.redis`, its scripts and its leases)."""
 

@@ -32,3 +32,6 @@ ARCHIVED_META_KEY = "newscrawler_archived"
 VERDICT_META_KEY = "newscrawler_not_article"
 """On a lead's response the spider judged no article: why (`newscrawler.verdict`), for the
 state to remember it (`newscrawler.middlewares.fetch_once`)."""
+
+REVISIT_META_KEY = "newscrawler_revisit"
+"""On a revisit's request (`newscrawler.revisits`): the state key of the article fetched again."""

@@ -119,6 +119,30 @@ SPIDER_MIDDLEWARES["newscrawler.middlewares.fetch_once.FetchOnceSpiderMiddleware
 NEWSCRAWLER_NON_ARTICLE_TTL = 86_400.0
 # Run budget: `scrapy crawl shz --budget 45m` or `-s CLOSESPIDER_TIMEOUT=2700` (seconds).
 CLOSESPIDER_TIMEOUT = 0
+# --- Versions and monitoring (newscrawler/versions.py, revisits.py, monitoring.py) -----------
+# Articles first seen within the window are fetched again at these ages after their first
+# sighting, with conditional requests; a change of title, body, authors, date_modified or
+# is_paywalled is emitted as a new version. Revisits take at most this share of a run's
+# requests (its budget: CLOSESPIDER_PAGECOUNT, else the median of the site's recent runs).
+NEWSCRAWLER_REVISIT_WINDOW = "3d"
+NEWSCRAWLER_REVISIT_AGES = "1h,6h,24h,72h"
+NEWSCRAWLER_REVISIT_SHARE = 0.25
+SPIDER_MIDDLEWARES["newscrawler.revisits.RevisitMiddleware"] = 110
+# Above the WARC capture (650) and HtmlOnly (60): a 304 is handled before they look at it.
+DOWNLOADER_MIDDLEWARES["newscrawler.revisits.NotModifiedMiddleware"] = 660
+# At the end of each run, Spidermon monitors compare it with the median of the site's last
+# good runs (kept in the state): exit status 7 when one fails. The first runs only record.
+NEWSCRAWLER_MONITOR_RUNS = 10
+NEWSCRAWLER_MONITOR_MIN_RUNS = 3
+NEWSCRAWLER_MONITOR_ITEMS_SHARE = 0.3
+NEWSCRAWLER_MONITOR_COVERAGE_DROP = 0.2
+NEWSCRAWLER_MONITOR_FAILURE_RISE = 0.2
+NEWSCRAWLER_MONITOR_HISTORY = 200
+NEWSCRAWLER_REPORT = True
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ["newscrawler.monitoring.SiteMonitors"]
+EXTENSIONS["newscrawler.monitoring.RunHistory"] = 40
+EXTENSIONS["newscrawler.monitoring.Monitoring"] = 50
 # --- end of incremental block -----------------------------------------------------------------
 
 # --- Copies across sites (newscrawler/syndication.py, middlewares/syndication.py) -----------

@@ -117,7 +117,11 @@ def test_every_project_setting_is_declared() -> None:
     ("args", "settings", "message"),
     [
         ({"day": "2"}, {}, "unknown argument 'day' (did you mean 'days'?)"),
-        ({"bogus": "1"}, {}, "unknown argument 'bogus' (known: base_url, days, incremental)"),
+        (
+            {"bogus": "1"},
+            {},
+            "unknown argument 'bogus' (known: base_url, days, incremental, revisit)",
+        ),
         ({"days": "abc"}, {}, "argument 'days' expects a number above 0 (e.g. 2 or 0.5), got"),
         (
             {},

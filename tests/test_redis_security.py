@@ -57,7 +57,7 @@ def user(name: str, prefix: str, *, without: str = "", keys: str = "") -> str:
 USERS = {
     "crawler": user("crawler", TENANT),
     "no-hset": user("no-hset", "newscrawler", without="+hset"),
-    "no-zadd": user("no-zadd", "newscrawler", without="+zadd"),
+    "no-zcard": user("no-zcard", "newscrawler", without="+zcard"),
     "no-keys": user("no-keys", "newscrawler", keys="~elsewhere:*"),
 }
 
@@ -142,7 +142,7 @@ def test_a_crawl_as_the_acl_user_keeps_to_its_prefix(
     "case",
     [
         ("no-hset", "+hset", "Redis state"),
-        ("no-zadd", "+zadd", "shared frontier"),
+        ("no-zcard", "+zcard", "shared frontier"),
         ("no-keys", "~newscrawler:*", "Redis state"),
     ],
     ids=lambda case: case[0],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import threading
 import time
 from collections.abc import Callable
@@ -72,12 +73,29 @@ def file_reply(root: Path, path: str) -> Reply:
     return Reply(404, {"Content-Type": CONTENT_TYPES[".html"]}, b"<h1>404 Not Found</h1>")
 
 
+LAST_MODIFIED = "Fri, 21 Jan 2022 09:00:00 GMT"
+"""The `Last-Modified` of every page of a conditional replica (the ETag tells versions apart)."""
+
+
+def conditional_reply(reply: Reply, if_none_match: str | None) -> Reply:
+    """A page's reply with validators, or 304 Not Modified when the client holds this body."""
+    if reply.status != 200:
+        return reply
+    etag = f'"{hashlib.sha1(reply.body).hexdigest()[:16]}"'
+    headers = {**reply.headers, "ETag": etag, "Last-Modified": LAST_MODIFIED}
+    if if_none_match is not None and etag in (tag.strip() for tag in if_none_match.split(",")):
+        return Reply(304, {"ETag": etag, "Last-Modified": LAST_MODIFIED}, b"")
+    return Reply(200, headers, reply.body)
+
+
 class ReplicaServer:
     """Serves a replica folder on 127.0.0.1 in a background thread.
 
     `routes` answer chosen paths (exact path, without query) instead of files; `delay` slows
     every response (for tests that interrupt a crawl). `requests` lists every path served,
-    `user_agents` the User-Agent headers seen.
+    `user_agents` the User-Agent headers seen. `conditional` serves validators (`ETag`, a hash
+    of the body, and `Last-Modified`) and answers 304 to a request whose `If-None-Match` names
+    the current body; `statuses` lists (path, status) of every reply.
     """
 
     def __init__(
@@ -87,8 +105,11 @@ class ReplicaServer:
         port: int = 0,
         delay: float = 0.0,
         routes: dict[str, Route] | None = None,
+        conditional: bool = False,
     ):
         self.root = Path(root)
+        self.conditional = conditional
+        self.statuses: list[tuple[str, int]] = []
         self.delay = delay
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[str] = []
@@ -123,6 +144,10 @@ class ReplicaServer:
                 if server.delay:
                     time.sleep(server.delay)
                 reply = server.reply(self.path)
+                if server.conditional:
+                    reply = conditional_reply(reply, self.headers.get("If-None-Match"))
+                with server._lock:
+                    server.statuses.append((self.path, reply.status))
                 self.send_response(reply.status)
                 for name, value in reply.headers.items():
                     self.send_header(name, value)

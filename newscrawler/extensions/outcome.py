@@ -41,6 +41,9 @@ class ExitStatus(IntEnum):
     """The crawl finished but none of the site's start points answered successfully."""
     ERRORS_LOGGED = 6
     """The crawl finished but logged errors (see the log for ERROR lines)."""
+    MONITORS_FAILED = 7
+    """The crawl finished, but a monitor found it far from the site's usual runs (fewer
+    items, a field's coverage dropped, more failures: see the "Monitor failed" lines)."""
     LOCKED = 75
     """Not started: another run of the same spider is active (EX_TEMPFAIL: try later)."""
 
@@ -53,6 +56,8 @@ def exit_status(stats: dict[str, Any]) -> ExitStatus:
         return ExitStatus.SITE_UNREACHABLE
     if stats.get("newscrawler/errors_logged", stats.get("log_count/ERROR", 0)):
         return ExitStatus.ERRORS_LOGGED
+    if stats.get("newscrawler/monitors_failed"):
+        return ExitStatus.MONITORS_FAILED
     return ExitStatus.OK
 
 

@@ -82,6 +82,10 @@ def run_summary(
             incremental=state.incremental if state is not None else False,
         ),
         "coverage": coverage,
+        "monitors": {
+            "failed": stats.get("newscrawler/monitors_failed"),
+            "results": stats.get("newscrawler/monitors", []),
+        },
     }
 
 
@@ -100,6 +104,9 @@ def run_counts(
         **fetch_once_counts(stats),
         "dropped": dropped_by_reason(stats),
         "failed": {name: by_suffix(stats, prefix) for name, prefix in FAILED_PREFIXES.items()},
+        "revisits": stats.get("revisits/requests", 0),
+        "not_modified": stats.get("revisits/not_modified", 0),
+        "new_versions": stats.get("incremental/new_versions", 0),
         "pages_fetched": stats.get("response_received_count", 0),
         "errors": stats.get("newscrawler/errors_logged", stats.get("log_count/ERROR", 0)),
         "warnings": stats.get("log_count/WARNING", 0),

@@ -33,6 +33,7 @@ from newscrawler.state import ArticleRecord, Emission, StateError, StateLost
 from newscrawler.text import fingerprint
 from newscrawler.urls import state_key
 from newscrawler.verdict import url_prior
+from newscrawler.versions import VersionBook
 
 if TYPE_CHECKING:
     from scrapy import Request
@@ -78,6 +79,7 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         self.state = state
         self.store = state.store
         self.skipped: set[str] = set()  # a lead listed twice counts once
+        self.versions = VersionBook(self.store, crawler.stats)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -175,10 +177,19 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
             date_modified=adapter.get("date_modified"),
             crawled_at=adapter.get("crawled_at") or datetime.now(timezone.utc).isoformat(),
         )
+        # (versions first: the lookup stays right before the claim, and a version published
+        # while we look is seen as that version, not as an unknown article)
+        versions = self.store.version_records(keys)
         known = self.store.lookup(keys)
         same = next((record for record in known.values() if same_version(emission, record)), None)
-        if same is not None:
-            self.store.note_unchanged(keys, same, emission.crawled_at)
+        revision = self.versions.revise(versions, adapter, emission.fingerprint, response, known)
+        # A recorded version: all its fields decide.
+        unchanged = same is not None if revision.previous is None else not revision.changed
+        if unchanged:
+            record = same or next(iter(known.values()), None)
+            if record is not None:  # (else its publication is being committed right now)
+                self.store.note_unchanged(keys, record, emission.crawled_at)
+            self.versions.keep_validators(keys, revision, response)
             self.log_unchanged(adapter["url"], response)
             return "unchanged"
         if known:
@@ -186,6 +197,13 @@ class IncrementalMiddleware(BaseSpiderMiddleware):
         if not self.store.claim(self.state.owner, emission):
             logger.debug("Already emitted in this run or by another one: %s", adapter["url"])
             return "duplicate"
+        if self.store.lookup(keys) != known:
+            # Another run recorded the article between our lookup and our claim (a claim ends
+            # when its article is recorded), most likely this very version: not emitted; our
+            # claim, attached to no file, is released when the run ends.
+            logger.debug("Recorded by another run just now: %s", adapter["url"])
+            return "duplicate"
+        self.versions.stage(self.state.owner, adapter, revision, response)
         return emission.kind
 
     @staticmethod

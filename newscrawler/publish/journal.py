@@ -130,10 +130,17 @@ class PublicationJournal:
             self._progress("renamed", file)
         for file in files:
             assert file.publication is not None
+            self._commit_versions(file.publication)
             counts = self.store.finish_publication(file.publication, utc_iso(_now()))
             self.published.append(str(file.final))
             self.committed.update(counts)
             self._stat("committed", sum(counts.values()))
+
+    def _commit_versions(self, publication: int) -> None:
+        """The versions of the published articles, before the articles themselves: a run
+        killed in between has its publication completed, and the versions committed again
+        (the same records), by the next run."""
+        self._stat("new_versions", self.store.commit_versions(publication))
 
     # --- Recovery -----------------------------------------------------------------------------
 
@@ -174,6 +181,7 @@ class PublicationJournal:
     def _complete(self, publication: Publication, temp: Path, final: Path) -> None:
         if temp.exists():
             rename_into_place(temp, final)
+        self._commit_versions(publication.id)
         committed = sum(self.store.finish_publication(publication.id, utc_iso(_now())).values())
         logger.warning(
             "Completed the publication of %s, interrupted in an earlier run"

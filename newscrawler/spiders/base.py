@@ -34,6 +34,7 @@ from newscrawler.discovery import (
     parse_feed,
     sitemaps_from_robots,
 )
+from newscrawler.items import COVERED_FIELDS
 from newscrawler.middlewares.html_only import EXPECT_HTML_META_KEY, NotHtml
 from newscrawler.middlewares.network import network_failure
 from newscrawler.options import (
@@ -117,6 +118,9 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
     days: float | None
     base_url: str | None
     incremental: bool
+    revisit: bool
+    fetches_pages: ClassVar[bool] = True
+    """False for a spider whose pages come from files (`warc`): nothing to revisit."""
 
     profile: ClassVar[SiteProfile]
     site_profile: SiteProfile
@@ -384,6 +388,8 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         page = await self.extracted(response)
         if page is None:
             return
+        if page.is_article:
+            self._count_fields(page.article)
         verdict = self.page_verdict(page, response.url)
         if not verdict:
             # (remembered by the state, so that it is not fetched again as a lead for a while)
@@ -398,6 +404,15 @@ class NewsSpider(DeclaredArguments, scrapy.Spider):
         article.warc = response.meta.get(WARC_RECORD_META_KEY)
         self._stat("articles_extracted")
         yield article
+
+    def _count_fields(self, article: NewsArticle) -> None:
+        """Field coverage of the article pages extracted, for the run history's monitors
+        (`newscrawler.monitoring`): counted before a page is judged, so a template change that
+        loses the headline shows as lost title coverage, not only as fewer items."""
+        self._stat("pages_extracted")
+        for name in COVERED_FIELDS:
+            if getattr(article, name, None):
+                self._stat(f"pages_with/{name}")
 
     async def extracted(self, response: TextResponse) -> ExtractedPage | None:
         """The page extracted (in a worker); None, with a warning and a stat, when its

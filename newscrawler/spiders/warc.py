@@ -59,6 +59,7 @@ class WarcSpider(NewsSpider):
         "DOWNLOADER_MIDDLEWARES": {"newscrawler.middlewares.warc.ArchiveReplayMiddleware": 950},
     }
 
+    fetches_pages = False  # (no revisits: the archive holds one version of each page)
     arguments = NewsSpider.arguments + Options(
         Option("path", TEXT, "WARC files: a file, a folder or a glob pattern"),
         Option("site", TEXT, "a profile name or a host (default: every site)"),

@@ -26,11 +26,13 @@ expiring leases, so that the claims of a machine that died free themselves.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from newscrawler.syndication import Copy, CopyMatch
 
@@ -92,6 +94,44 @@ class Emission:
     date_published: str | None
     date_modified: str | None
     crawled_at: str
+
+
+@dataclass(frozen=True)
+class VersionRecord:
+    """The version of an article last published, as the revisits compare pages with it
+    (`newscrawler.versions`). Stored under every key of the article; committed with the file
+    that holds the version (`commit_versions`), so a killed run never counts a version twice."""
+
+    url: str
+    """The item's `url`: where a revisit fetches the article again."""
+    version: int
+    fingerprint: str
+    title_digest: str
+    authors_digest: str
+    date_modified: str | None
+    is_paywalled: bool
+    etag: str | None
+    """The validators the site sent with that version, for conditional requests."""
+    last_modified: str | None
+    first_seen: str
+    """When version 1 was fetched (UTC, ISO 8601): the revisit ages count from here."""
+
+
+def version_json(record: VersionRecord) -> str:
+    return json.dumps(asdict(record), separators=(",", ":"), ensure_ascii=False)
+
+
+def version_from_json(value: str) -> VersionRecord:
+    return VersionRecord(**json.loads(value))
+
+
+@dataclass(frozen=True)
+class RevisitCandidate:
+    """An article first seen within the revisit window, and when the site last served it."""
+
+    key: str
+    record: VersionRecord
+    last_checked: str | None
 
 
 @dataclass(frozen=True)
@@ -208,6 +248,44 @@ class StateStore(ABC):
     def non_articles(self, keys: Iterable[str], now: float) -> dict[str, str]:
         """Of `keys`, those remembered as no article until after `now`, with the reason."""
         return {}
+
+    # --- Versions and revisits (newscrawler.versions, newscrawler.revisits) ----------------------
+
+    @abstractmethod
+    def version_records(self, keys: Iterable[str]) -> dict[str, VersionRecord]:
+        """The committed version records under any of `keys`, by key."""
+
+    @abstractmethod
+    def stage_version(self, owner: str, item_url: str, record: VersionRecord) -> None:
+        """Hold the version `owner` is about to emit (its article claimed): committed by
+        `commit_versions` with the publication that holds the item, else forgotten."""
+
+    @abstractmethod
+    def commit_versions(self, publication_id: int) -> int:
+        """Store the staged versions of the articles the sealed publication holds, under every
+        key of their claims; before `finish_publication` (which drops the claims), and again
+        harmlessly when a recovery completes the publication. Returns how many were versions
+        after the first."""
+
+    @abstractmethod
+    def update_validators(
+        self, keys: Iterable[str], etag: str | None, modified: str | None
+    ) -> None:
+        """The site sent new validators (`ETag`, `Last-Modified`) for an unchanged version."""
+
+    @abstractmethod
+    def revisit_candidates(self, first_seen_since: str) -> list[RevisitCandidate]:
+        """Articles whose version 1 was fetched at or after `first_seen_since`, one per key."""
+
+    # --- Run history (newscrawler.monitoring) ---------------------------------------------------
+
+    @abstractmethod
+    def record_run(self, entry: dict[str, Any], keep: int) -> None:
+        """Append a run's figures (JSON-able) to the spider's history, keeping the last `keep`."""
+
+    @abstractmethod
+    def run_history(self, limit: int) -> list[dict[str, Any]]:
+        """The last `limit` runs' figures, newest first."""
 
     # --- Runs -------------------------------------------------------------------------------
 

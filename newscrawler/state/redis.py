@@ -44,6 +44,7 @@ import os
 import re
 import socket
 from collections.abc import Callable, Collection, Iterable
+from dataclasses import replace
 from pathlib import PurePath
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
@@ -65,15 +66,19 @@ from newscrawler.state.base import (
     ArticleRecord,
     Emission,
     Publication,
+    RevisitCandidate,
     StateError,
     StateLost,
     StateStore,
+    VersionRecord,
+    version_from_json,
+    version_json,
 )
 from newscrawler.syndication import Copy, CopyMatch, Signature
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_LEASE_SECONDS = 30.0
 OUR_PARAMETERS = ("spider", "prefix", "key_prefix", "lease")
 """Query parameters of the state URL that are ours, not redis-py's."""
@@ -218,6 +223,31 @@ local last = redis.call('GET', KEYS[2])
 if not last or last < ARGV[1] then redis.call('SET', KEYS[2], ARGV[1]) end
 return 1
 """
+
+COMMIT_VERSIONS = """
+-- KEYS: pub:<id>:claims, versions_staged:<owner>, versions, versions_first_seen
+-- Each staged version of an article the publication holds goes under every key of its claim;
+-- `versions_first_seen` orders keys by first sighting (members `<first_seen>|<key>`).
+local entries = redis.call('HGETALL', KEYS[1])
+local later = 0
+for i = 1, #entries, 2 do
+  local record = redis.call('HGET', KEYS[2], entries[i])
+  if record then
+    local version = cjson.decode(record)
+    for _, key in ipairs(cjson.decode(entries[i + 1])['keys']) do
+      redis.call('HSET', KEYS[3], key, record)
+      redis.call('ZADD', KEYS[4], 0, version['first_seen'] .. '|' .. key)
+    end
+    redis.call('HDEL', KEYS[2], entries[i])
+    if tonumber(version['version']) > 1 then later = later + 1 end
+  end
+end
+return later
+"""
+
+STAGED_VERSIONS_TTL = 7 * 24 * 3600
+"""Seconds a run's staged versions outlive it (a dead run's sealed file is completed by the next
+run on its machine, which needs them; an unsealed one never is)."""
 
 
 # Fetch once across runs (`newscrawler.state.fetch_once`): `fetching` maps a URL key to the run
@@ -456,6 +486,7 @@ class RedisState(StateStore):
         self._lua_copy_write = register(COPY_WRITE)
         self._lua_lease_fetch = register(LEASE_FETCH)
         self._lua_release_fetch = register(RELEASE_FETCH)
+        self._lua_commit_versions = register(COMMIT_VERSIONS)
 
     def _lease_seconds(self, value: str | None) -> float:
         try:
@@ -514,7 +545,9 @@ class RedisState(StateStore):
             return function(*args, **kwargs)
         except (redis.ConnectionError, redis.TimeoutError) as error:
             self._lose(f"Redis state {self.public_url} unreachable ({what}): {error}")
-            raise self._report_lost() from error
+            # (from None: the message names redis-py's error; its chain of retries would make
+            # every report of this one failure three tracebacks long)
+            raise self._report_lost() from None
         except redis.RedisError as error:
             raise StateError(f"Redis state error ({what}): {error}") from error
 
@@ -754,6 +787,79 @@ class RedisState(StateStore):
                 files.append(row["final_path"])
         return list(dict.fromkeys(files))
 
+    # --- Versions and revisits ---------------------------------------------------------------
+
+    def version_records(self, keys: Iterable[str]) -> dict[str, VersionRecord]:
+        wanted = list(dict.fromkeys(keys))
+        if not wanted:
+            return {}
+        values = self._call("versions", self._client.hmget, self._k("versions"), wanted)
+        return {
+            key: version_from_json(value)
+            for key, value in zip(wanted, values, strict=True)
+            if value is not None
+        }
+
+    def stage_version(self, owner: str, item_url: str, record: VersionRecord) -> None:
+        staged = self._k("versions_staged", owner)
+        pipe = self._client.pipeline(transaction=True)
+        pipe.hset(staged, item_url, version_json(record))
+        pipe.expire(staged, STAGED_VERSIONS_TTL)
+        self._call("stage version", pipe.execute)
+
+    def commit_versions(self, publication_id: int) -> int:
+        pub = self._k("pub", str(publication_id))
+        owner = self._call("commit versions", self._client.hget, pub, "owner")
+        if owner is None:
+            return 0
+        later = self._call(
+            "commit versions",
+            self._lua_commit_versions,
+            keys=[pub + ":claims", self._k("versions_staged", owner), self._k("versions"),
+                  self._k("versions_first_seen")],
+        )  # fmt: skip
+        return int(later)
+
+    def update_validators(
+        self, keys: Iterable[str], etag: str | None, modified: str | None
+    ) -> None:
+        known = self.version_records(keys)
+        if known:
+            updated = {
+                key: version_json(replace(record, etag=etag, last_modified=modified))
+                for key, record in known.items()
+            }
+            self._call("validators", self._client.hset, self._k("versions"), mapping=updated)
+
+    def revisit_candidates(self, first_seen_since: str) -> list[RevisitCandidate]:
+        members = self._call(
+            "revisits", self._client.zrangebylex, self._k("versions_first_seen"),
+            f"[{first_seen_since}", "+",
+        )  # fmt: skip
+        keys = list(dict.fromkeys(member.split("|", 1)[1] for member in members))
+        if not keys:
+            return []
+        versions = self._call("revisits", self._client.hmget, self._k("versions"), keys)
+        articles = self._call("revisits", self._client.hmget, self._k("articles"), keys)
+        return [
+            RevisitCandidate(key, version_from_json(version),
+                             json.loads(article)[5] if article else None)
+            for key, version, article in zip(keys, versions, articles, strict=True)
+            if version is not None
+        ]  # fmt: skip
+
+    # --- Run history ----------------------------------------------------------------------------
+
+    def record_run(self, entry: dict[str, Any], keep: int) -> None:
+        pipe = self._client.pipeline(transaction=True)
+        pipe.rpush(self._k("run_history"), json.dumps(entry, separators=(",", ":")))
+        pipe.ltrim(self._k("run_history"), -keep, -1)
+        self._call("record run", pipe.execute)
+
+    def run_history(self, limit: int) -> list[dict[str, Any]]:
+        rows = self._call("run history", self._client.lrange, self._k("run_history"), -limit, -1)
+        return [json.loads(row) for row in reversed(rows)]
+
     # --- Copies across sites ------------------------------------------------------------------
 
     def _index_k(self, *names: str) -> str:
@@ -911,6 +1017,7 @@ class RedisState(StateStore):
             pipe.delete(self._k("pub", str(publication)))
             pipe.srem(self._k("pubs"), publication)
         pipe.delete(self._k("alive", owner))
+        pipe.delete(self._k("versions_staged", owner))
         self._call("end run", pipe.execute)
         self._started_owners.discard(owner)
 

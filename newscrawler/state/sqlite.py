@@ -16,19 +16,31 @@ and its claims are on disk before the file is renamed.
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, timezone
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 
 from newscrawler import syndication
-from newscrawler.state.base import ArticleRecord, Emission, Publication, StateError, StateStore
+from newscrawler.state.base import (
+    ArticleRecord,
+    Emission,
+    Publication,
+    RevisitCandidate,
+    StateError,
+    StateStore,
+    VersionRecord,
+    version_from_json,
+    version_json,
+)
 from newscrawler.state.fetch_once import (
     CLAIMED,
     LEASED,
@@ -37,7 +49,7 @@ from newscrawler.state.fetch_once import (
 )
 from newscrawler.syndication import Copy, CopyMatch, Signature
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -74,6 +86,22 @@ CREATE TABLE IF NOT EXISTS runs (
     owner TEXT PRIMARY KEY,
     started_at TEXT NOT NULL,
     ended_at TEXT
+);
+CREATE TABLE IF NOT EXISTS article_versions (
+    key TEXT PRIMARY KEY,
+    first_seen TEXT NOT NULL,
+    record TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS article_versions_by_first_seen ON article_versions (first_seen);
+CREATE TABLE IF NOT EXISTS staged_versions (
+    owner TEXT NOT NULL,
+    item_url TEXT NOT NULL,
+    record TEXT NOT NULL,
+    PRIMARY KEY (owner, item_url)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS run_history (
+    id INTEGER PRIMARY KEY,
+    record TEXT NOT NULL
 );
 """
 
@@ -476,6 +504,14 @@ class SqliteState(StateStore):
             db.execute("DELETE FROM publications WHERE owner = ? AND published = 1", (owner,))
             db.execute("DELETE FROM fetch_leases WHERE owner = ?", (owner,))
             db.execute("DELETE FROM live_runs WHERE owner = ?", (owner,))
+            # What no open publication needs, of this run or of a run no longer alive (runs into
+            # other output folders may share this state and be staging versions right now).
+            db.execute(
+                "DELETE FROM staged_versions WHERE owner NOT IN"
+                " (SELECT owner FROM publications WHERE published = 0) AND (owner = ? OR owner"
+                " NOT IN (SELECT owner FROM live_runs WHERE expires > ?))",
+                (owner, time.time()),
+            )
         if self._heartbeat is not None and self._heartbeat.owner == owner:
             self._stop_heartbeat()
 
@@ -483,6 +519,91 @@ class SqliteState(StateStore):
         if self._heartbeat is not None:
             self._heartbeat.stop()
             self._heartbeat = None
+
+    # --- Versions and revisits ---------------------------------------------------------------
+
+    @_as_state_error
+    def version_records(self, keys: Iterable[str]) -> dict[str, VersionRecord]:
+        wanted = list(dict.fromkeys(keys))
+        marks = ",".join("?" * len(wanted))
+        rows = self._db.execute(
+            f"SELECT key, record FROM article_versions WHERE key IN ({marks})", wanted
+        )
+        return {key: version_from_json(record) for key, record in rows}
+
+    @_as_state_error
+    def stage_version(self, owner: str, item_url: str, record: VersionRecord) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO staged_versions (owner, item_url, record) VALUES (?, ?, ?)",
+                (owner, item_url, version_json(record)),
+            )
+
+    @_as_state_error
+    def commit_versions(self, publication_id: int) -> int:
+        with self._transaction(durable=True) as db:
+            rows = db.execute(
+                "SELECT claims.key, staged.item_url, staged.record FROM claims"
+                " JOIN publications ON publications.id = claims.publication"
+                " JOIN staged_versions AS staged ON staged.owner = publications.owner"
+                " AND staged.item_url = claims.item_url WHERE claims.publication = ?",
+                (publication_id,),
+            ).fetchall()
+            records = {url: version_from_json(record) for _, url, record in rows}
+            db.executemany(
+                "INSERT OR REPLACE INTO article_versions (key, first_seen, record)"
+                " VALUES (?, ?, ?)",
+                [(key, records[url].first_seen, record) for key, url, record in rows],
+            )
+            (owner,) = db.execute(
+                "SELECT owner FROM publications WHERE id = ?", (publication_id,)
+            ).fetchone() or (None,)
+            db.executemany(
+                "DELETE FROM staged_versions WHERE owner = ? AND item_url = ?",
+                [(owner, url) for url in records],
+            )
+        return sum(1 for record in records.values() if record.version > 1)
+
+    @_as_state_error
+    def update_validators(
+        self, keys: Iterable[str], etag: str | None, modified: str | None
+    ) -> None:
+        known = self.version_records(keys)
+        with self._transaction() as db:
+            for key, record in known.items():
+                updated = replace(record, etag=etag, last_modified=modified)
+                db.execute(
+                    "UPDATE article_versions SET record = ? WHERE key = ?",
+                    (version_json(updated), key),
+                )
+
+    @_as_state_error
+    def revisit_candidates(self, first_seen_since: str) -> list[RevisitCandidate]:
+        rows = self._db.execute(
+            "SELECT v.key, v.record, a.last_checked FROM article_versions AS v"
+            " LEFT JOIN articles AS a ON a.key = v.key WHERE v.first_seen >= ?"
+            " ORDER BY v.first_seen",
+            (first_seen_since,),
+        )
+        return [RevisitCandidate(key, version_from_json(record), checked)
+                for key, record, checked in rows]  # fmt: skip
+
+    # --- Run history ----------------------------------------------------------------------------
+
+    @_as_state_error
+    def record_run(self, entry: dict[str, Any], keep: int) -> None:
+        with self._transaction() as db:
+            db.execute("INSERT INTO run_history (record) VALUES (?)", (json.dumps(entry),))
+            db.execute(
+                "DELETE FROM run_history WHERE id NOT IN"
+                " (SELECT id FROM run_history ORDER BY id DESC LIMIT ?)",
+                (keep,),
+            )
+
+    @_as_state_error
+    def run_history(self, limit: int) -> list[dict[str, Any]]:
+        rows = self._db.execute("SELECT record FROM run_history ORDER BY id DESC LIMIT ?", (limit,))
+        return [json.loads(record) for (record,) in rows]
 
     # --- Copies across sites ------------------------------------------------------------------
 
