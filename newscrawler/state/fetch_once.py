@@ -34,6 +34,11 @@ RUN_LEASE_SECONDS = 30.0
 process is gone is dead at once)."""
 
 
+def run_host(owner: str) -> str:
+    """The machine in a run id (`host:pid:random`)."""
+    return owner.split(":", 1)[0]
+
+
 def run_pid(owner: str) -> int | None:
     """The process id in a run id (`host:pid:random`, `newscrawler.state.new_owner_id`)."""
     parts = owner.split(":")
@@ -53,7 +58,7 @@ def process_exists(pid: int) -> bool:
 def owner_process_may_live(owner: str, host: str | None = None) -> bool:
     """False when the run's process is known gone: it ran on this machine and its pid is free
     (or is ours, in another run's id: that earlier process is gone)."""
-    if owner.split(":", 1)[0] != (host or socket.gethostname()):
+    if run_host(owner) != (host or socket.gethostname()):
         return True
     pid = run_pid(owner)
     if pid is None:

@@ -40,7 +40,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import re
 import socket
 from collections.abc import Callable, Collection, Iterable
@@ -74,6 +73,7 @@ from newscrawler.state.base import (
     version_from_json,
     version_json,
 )
+from newscrawler.state.fetch_once import owner_process_may_live, run_host
 from newscrawler.syndication import Copy, CopyMatch, Signature
 
 logger = logging.getLogger(__name__)
@@ -383,23 +383,6 @@ def split_state_url(url: str) -> tuple[str, dict[str, str]]:
     # (text, not urlunsplit: that turns unix:///path into unix:/path)
     return (f"{base}?{urlencode(theirs)}" if theirs else base), ours
 
-
-def run_host(owner: str) -> str:
-    return owner.split(":", 1)[0]
-
-
-def run_pid(owner: str) -> int | None:
-    parts = owner.split(":")
-    return int(parts[1]) if len(parts) >= 3 and parts[1].isdigit() else None
-
-
-def process_exists(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
     return True
 
 
@@ -588,13 +571,7 @@ class RedisState(StateStore):
         return alive
 
     def _process_may_live(self, owner: str) -> bool:
-        if run_host(owner) != self.host or owner in self._started_owners:
-            return True
-        pid = run_pid(owner)
-        if pid is None:
-            return True
-        # Our own pid in another run's id: that earlier process is gone.
-        return pid != os.getpid() and process_exists(pid)
+        return owner in self._started_owners or owner_process_may_live(owner, self.host)
 
     def _forget_dead(self, owners: Iterable[str]) -> None:
         """Drop the leases of runs of this machine known dead, so claims see them dead too."""
