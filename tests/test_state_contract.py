@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from newscrawler.state import StateStore
-from newscrawler.state.redis import RedisState
-from newscrawler.state.sqlite import SqliteState
 from tests.support.scale import RedisServer
-from tests.support.state import T1, T2, T3, emission
+from tests.support.state import T1, T2, T3, emission, fresh_store
 
 # Runs of this process on this machine: a Redis store keeps their leases alive.
 RUN_A, RUN_B = (f"{socket.gethostname()}:{os.getpid()}:{name}" for name in ("aaaaaa", "bbbbbb"))
@@ -30,13 +28,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 @pytest.fixture(params=["sqlite", "redis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
     """A fresh store in which RUN_A and RUN_B have begun (at T1 and T2)."""
-    opened: StateStore
-    if request.param == "sqlite":
-        opened = SqliteState(f"sqlite://{tmp_path}/state/shz.sqlite")
-    else:
-        server: RedisServer = request.getfixturevalue("redis_server")
-        server.client().flushall()
-        opened = RedisState(f"{server.url()}?spider=shz")
+    server = request.getfixturevalue("redis_server") if request.param == "redis" else None
+    opened = fresh_store(request.param, tmp_path, server)
     assert opened.last_run_started() is None
     opened.begin_run(RUN_A, T1)
     opened.begin_run(RUN_B, T2)

@@ -12,10 +12,8 @@ from pathlib import Path
 import pytest
 
 from newscrawler.state import StateStore, VersionRecord
-from newscrawler.state.redis import RedisState
-from newscrawler.state.sqlite import SqliteState
 from tests.support.scale import RedisServer
-from tests.support.state import T1, T2, T3, emission
+from tests.support.state import T1, T2, T3, emission, fresh_store
 
 RUN = f"{socket.gethostname()}:{os.getpid()}:cccccc"
 URL, ALIAS = "https://www.shz.de/a-1", "https://www.shz.de/canonical-a-1"
@@ -29,13 +27,8 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 
 @pytest.fixture(params=["sqlite", "redis"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[StateStore]:
-    opened: StateStore
-    if request.param == "sqlite":
-        opened = SqliteState(f"sqlite://{tmp_path}/state/shz.sqlite")
-    else:
-        server: RedisServer = request.getfixturevalue("redis_server")
-        server.client().flushall()
-        opened = RedisState(f"{server.url()}?spider=shz")
+    server = request.getfixturevalue("redis_server") if request.param == "redis" else None
+    opened = fresh_store(request.param, tmp_path, server)
     opened.begin_run(RUN, T1)
     yield opened
     opened.close()

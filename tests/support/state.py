@@ -1,8 +1,17 @@
-"""What the state-store tests share: instants and the emission of a test article."""
+"""What the state-store tests share: instants, a fresh store of either backend and the
+emission of a test article."""
 
 from __future__ import annotations
 
-from newscrawler.state import Emission
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from newscrawler.state import Emission, StateStore
+from newscrawler.state.redis import RedisState
+from newscrawler.state.sqlite import SqliteState
+
+if TYPE_CHECKING:
+    from tests.support.scale import RedisServer
 
 T1, T2, T3 = "2022-01-21T10:00:00+00:00", "2022-01-21T11:00:00+00:00", "2022-01-21T12:00:00+00:00"
 
@@ -25,3 +34,13 @@ def emission(
         date_modified=modified,
         crawled_at=T1,
     )
+
+
+def fresh_store(backend: str, folder: Path, redis_server: RedisServer | None = None) -> StateStore:
+    """An empty state of the spider `shz`: a SQLite file in `folder` (backend "sqlite"), or the
+    redis-server's, emptied first (backend "redis")."""
+    if backend == "sqlite":
+        return SqliteState(f"sqlite://{folder}/state/shz.sqlite")
+    assert redis_server is not None, "the Redis backend needs a redis-server"
+    redis_server.client().flushall()
+    return RedisState(f"{redis_server.url()}?spider=shz")
