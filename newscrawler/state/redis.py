@@ -383,8 +383,6 @@ def split_state_url(url: str) -> tuple[str, dict[str, str]]:
     # (text, not urlunsplit: that turns unix:///path into unix:/path)
     return (f"{base}?{urlencode(theirs)}" if theirs else base), ours
 
-    return True
-
 
 _RECORD_FIELDS = ("owner", "holder", "temp_path", "final_path")
 
