@@ -111,7 +111,7 @@ def parse_html(text: str) -> HtmlElement:
     text = text.replace("\x00", "")
     if any(ch in text for ch in _CONTROL_CHARACTER_LIST):
         text = _CONTROL_CHARACTERS.sub(" ", text)
-    if not text.strip():
+    if text.isspace() or not text:  # no stripped copy of the page to find out
         return lxml.html.document_fromstring("<html><head></head><body></body></html>")
     try:
         return lxml.html.document_fromstring(text, parser=_PARSER)

@@ -18,7 +18,6 @@ from lxml.html import HtmlElement
 from newscrawler.extract import byline, jsonld, metadata, newsroom, pagetype, teaser
 from newscrawler.extract.body import (
     PARAGRAPH,
-    SCREEN_READER_WORDS,
     Block,
     drop_screen_reader_text,
     figure_texts,
@@ -174,8 +173,7 @@ def remove_unreadable(doc: Document, paywall: PaywallInfo) -> list[tuple[str, st
     if paywall.reference is not None and gone:
         # what scrambled text is measured against: the page's text without what left it
         paywall.reference = paywall.reference.without(" ".join(gone))
-    if any(word in doc.html for word in SCREEN_READER_WORDS):
-        drop_screen_reader_text(doc.tree)
+    drop_screen_reader_text(doc.tree)
     return [(reason, text[:200]) for reason, text in report if text]
 
 
