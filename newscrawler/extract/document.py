@@ -92,10 +92,13 @@ def _foreign_articles(nodes: list[jsonld.Node], page_urls: list[str]) -> int:
     return len(articles) if len(others) >= 3 else 0
 
 
-_CODE = etree.XPath("//script | //style | //template")
+# Inline SVG is drawing code: its text is icon labels ("Camera Icon" before a caption), and
+# trafilatura drops it anyway, after copying it three times (14 % of a dev-set page's elements).
+_CODE = etree.XPath("//script | //style | //template | //svg")
 
 
 def strip_code(tree: HtmlElement) -> None:
-    """Scripts, styles and templates hold no page text (JSON-LD is read before this)."""
+    """Scripts, styles, templates and inline SVG hold no page text (JSON-LD is read before
+    this)."""
     for element in _CODE(tree):
         element.drop_tree()

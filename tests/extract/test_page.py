@@ -182,3 +182,15 @@ def test_removed_blocks_are_reported_with_their_reason() -> None:
     assert dropped["Foto: dpa"] == "furniture"
     assert dropped["Weiterlesen nach der Anzeige"] == "furniture"
     assert all(text not in page.article.body for text in dropped)
+
+
+def test_inline_svg_labels_are_not_page_text() -> None:
+    # icon labels inside inline SVG ("Camera Icon") read as text would glue onto the caption
+    icon = '<svg viewBox="0 0 24 24"><title>Camera Icon</title><path d="M0 0h24v24H0z"/></svg>'
+    body = (
+        f'<figure><img src="/bild.jpg" alt=""><figcaption>{icon}Die neue Sporthalle.'
+        f"</figcaption></figure>{PARAGRAPH * 3}"
+    )
+    page = extract_page(_page('<meta property="og:image" content="/bild.jpg">', body), URL)
+    assert page.article.image_caption == "Die neue Sporthalle."
+    assert "Camera Icon" not in page.article.body
