@@ -29,14 +29,16 @@ MIN_WORDS = 30
 SAMPLE_WORDS = 400
 
 _LETTERS = re.compile(r"[^\W\d_]+")
+_SUBTAG_SEPARATOR = re.compile(r"[-_]")
+_PRIMARY_SUBTAG = re.compile(r"[a-z]{2,3}")
 
 
 def language_code(value: str | None) -> str | None:
     """The primary subtag of a language tag, lower case: "de" for "de-DE", "de_AT" or "DE"."""
     if not value:
         return None
-    primary = re.split(r"[-_]", value.strip())[0].lower()
-    return primary if re.fullmatch(r"[a-z]{2,3}", primary) else None
+    primary = _SUBTAG_SEPARATOR.split(value.strip())[0].lower()
+    return primary if _PRIMARY_SUBTAG.fullmatch(primary) else None
 
 
 def german_share(text: str) -> float | None:

@@ -34,6 +34,11 @@ from newscrawler.extract.title import (
 )
 from newscrawler.text import normalize_text
 
+# Compiled once: the module-level re functions look each pattern up in re's cache per call.
+_NOT_WORD = re.compile(r"\W")
+_URL_OR_HANDLE = re.compile(r"https?://|@")
+_KEYWORD_SEPARATOR = re.compile(r"[,;]")
+
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -126,11 +131,11 @@ def site_names(doc: Document) -> list[str]:
 
 def is_site_name(name: str, names: Iterable[str]) -> bool:
     """True when `name` names the site itself ("NDR.de" on ndr.de, "BILD.de", "WELT")."""
-    squashed = re.sub(r"\W", "", name.casefold().removeprefix("www."))
+    squashed = _NOT_WORD.sub("", name.casefold().removeprefix("www."))
     if not squashed:
         return False
     for site in names:
-        other = re.sub(r"\W", "", site.casefold().removeprefix("www."))
+        other = _NOT_WORD.sub("", site.casefold().removeprefix("www."))
         if not other:
             continue
         if squashed.startswith(other) or (
@@ -224,7 +229,7 @@ def authors(doc: Document, names: list[str]) -> Found[list[str]]:
     entries = jsonld.person_names(doc.ld("author") or doc.ld("creator"), doc.ids)
     ld_names = byline.clean_authors(name for name, _ in entries)
     ld_people = byline.clean_authors(name for name, is_org in entries if not is_org)
-    meta_values = [v for v in doc.meta.all(*AUTHOR_META) if not re.match(r"https?://|@", v)]
+    meta_values = [v for v in doc.meta.all(*AUTHOR_META) if not _URL_OR_HANDLE.match(v)]
     meta_names = byline.clean_authors(meta_values)
     layers: list[tuple[str, Callable[[], list[str]]]] = [
         ("rules", lambda: byline.clean_authors(select_texts(doc.tree, doc.rules.authors))),
@@ -358,7 +363,7 @@ def _split_keywords(values: Iterable[Any]) -> list[str]:
     tags: list[str] = []
     seen: set[str] = set()
     for value in values:
-        parts = value if isinstance(value, list) else re.split(r"[,;]", str(value))
+        parts = value if isinstance(value, list) else _KEYWORD_SEPARATOR.split(str(value))
         for part in parts:
             tag = jsonld.clean_text(part) if not isinstance(part, str) else normalize_text(part)
             if not tag or tag.isdigit() or len(tag) > 80:

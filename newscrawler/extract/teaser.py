@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator
 
 from lxml.html import HtmlElement
 
-from newscrawler.text import normalize_text
+from newscrawler.text import CaselessPattern, normalize_text
 
 _NOT_SHOWN = frozenset({"script", "style", "noscript", "template", "title", "textarea"})
 _XPATH_SPACE = re.compile(r"[ \t\r\n]+")
@@ -30,20 +30,19 @@ _BLOCKS = frozenset(
      "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hgroup", "form", "nav", "main"}
 )  # fmt: skip
 _HEADINGS = frozenset({"h1", "h2", "hgroup"})
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+# Searched on every ancestor of each candidate: see CaselessPattern for the cost.
+_HIDDEN_STYLE = CaselessPattern(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _SKIP_ANCESTORS = frozenset(
     {"a", "nav", "footer", "li", "button", "select", "option", "label", "figure", "figcaption",
      "aside", "time", "form"}
 )  # fmt: skip
-_NOT_A_LEAD = re.compile(
+_NOT_A_LEAD = CaselessPattern(
     r"author|autor|byline|date|datum|time|meta|credit|caption|copyright|breadcrumb|share|social|"
-    r"comment|newsletter|ad-|advert|promo|related|teaser-list|footer|nav",
-    re.IGNORECASE,
+    r"comment|newsletter|ad-|advert|promo|related|teaser-list|footer|nav"
 )
-_LEAD_MARKER = re.compile(
+_LEAD_MARKER = CaselessPattern(
     r"intro|lead|teaser|preface|summary|standfirst|subline|vorspann|abstract|excerpt|"
-    r"description|kurztext",
-    re.IGNORECASE,
+    r"description|kurztext"
 )
 _WORD = re.compile(r"\w+")
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…|\[\.\.\.\])\s*$")
