@@ -1,0 +1,58 @@
+"""SkipUnloggedLevels: debug calls return at once while no handler would take them; records a
+handler takes still reach it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from scrapy.utils.test import get_crawler
+
+from newscrawler.extensions.log_level import SkipUnloggedLevels
+
+
+class Keep(logging.Handler):
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def root_with(level: int) -> Iterator[Keep]:
+    """The root logger at NOTSET (as Scrapy leaves it) with only this handler (pytest's own
+    capture handlers, which take everything, set aside meanwhile)."""
+    root = logging.getLogger()
+    saved = root.handlers[:], root.level
+    handler = Keep(level)
+    root.handlers, root.level = [handler], logging.NOTSET
+    try:
+        yield handler
+    finally:
+        root.handlers, root.level = saved
+
+
+def test_debug_calls_are_skipped_while_the_spider_runs() -> None:
+    log = logging.getLogger("newscrawler.probe")
+    extension = SkipUnloggedLevels.from_crawler(get_crawler())
+    with root_with(logging.INFO) as handler:
+        extension.spider_opened()
+        assert not log.isEnabledFor(logging.DEBUG)
+        log.debug("dropped")
+        log.info("kept")
+        extension.spider_closed()
+        assert logging.getLogger().level == logging.NOTSET
+        assert log.isEnabledFor(logging.DEBUG)
+    assert handler.messages == ["kept"]
+
+
+def test_a_handler_that_takes_everything_gets_everything() -> None:
+    extension = SkipUnloggedLevels.from_crawler(get_crawler())
+    with root_with(logging.NOTSET) as handler:
+        extension.spider_opened()
+        logging.getLogger("newscrawler.probe").debug("kept")
+        extension.spider_closed()
+    assert handler.messages == ["kept"]
