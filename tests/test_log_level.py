@@ -7,6 +7,8 @@ import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
+from scrapy.utils.log import DEFAULT_LOGGING
 from scrapy.utils.test import get_crawler
 
 from newscrawler.extensions.log_level import SkipUnloggedLevels
@@ -23,28 +25,34 @@ class Keep(logging.Handler):
 
 @contextmanager
 def root_with(level: int) -> Iterator[Keep]:
-    """The root logger at NOTSET (as Scrapy leaves it) with only this handler (pytest's own
-    capture handlers, which take everything, set aside meanwhile)."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level
+    """The loggers as Scrapy's logging set-up leaves them (root at NOTSET, `scrapy` at DEBUG),
+    with only this handler on the root (pytest's own capture handlers, which take everything,
+    set aside meanwhile)."""
+    root, scrapy_logger = logging.getLogger(), logging.getLogger("scrapy")
+    saved = root.handlers[:], root.level, scrapy_logger.level
     handler = Keep(level)
     root.handlers, root.level = [handler], logging.NOTSET
+    scrapy_logger.setLevel(DEFAULT_LOGGING["loggers"]["scrapy"]["level"])
     try:
         yield handler
     finally:
-        root.handlers, root.level = saved
+        root.handlers, root.level = saved[:2]
+        scrapy_logger.setLevel(saved[2])
 
 
-def test_debug_calls_are_skipped_while_the_spider_runs() -> None:
-    log = logging.getLogger("newscrawler.probe")
+@pytest.mark.parametrize("name", ["newscrawler.probe", "scrapy.core.engine"])
+def test_debug_calls_are_skipped_while_the_spider_runs(name: str) -> None:
+    log = logging.getLogger(name)
     extension = SkipUnloggedLevels.from_crawler(get_crawler())
     with root_with(logging.INFO) as handler:
+        assert logging.getLogger("scrapy").level == logging.DEBUG
         extension.spider_opened()
         assert not log.isEnabledFor(logging.DEBUG)
         log.debug("dropped")
         log.info("kept")
         extension.spider_closed()
         assert logging.getLogger().level == logging.NOTSET
+        assert logging.getLogger("scrapy").level == logging.DEBUG
         assert log.isEnabledFor(logging.DEBUG)
     assert handler.messages == ["kept"]
 
