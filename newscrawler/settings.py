@@ -75,6 +75,8 @@ DOWNLOADER_MIDDLEWARES["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddlew
 DOWNLOADER_MIDDLEWARES["newscrawler.middlewares.meta_refresh.HeadMetaRefreshMiddleware"] = 580
 # Full garbage collections skip the objects that live for the whole crawl.
 EXTENSIONS: dict[str, int] = {"newscrawler.extensions.gc_freeze.FreezeStartupObjects": 0}
+# logger.debug() returns at once when no handler would take the record (LOG_LEVEL above DEBUG).
+EXTENSIONS["newscrawler.extensions.log_level.SkipUnloggedLevels"] = 0
 
 # --- Output ---------------------------------------------------------------------------------
 _cfg = closest_scrapy_cfg()

@@ -53,6 +53,9 @@ def test_text_bodies() -> None:
 def test_count_tags() -> None:
     assert count_tags(b"<html><body><p>a</p></body></html>") == 6
     assert count_tags(b"no markup") == 0
+    assert count_tags(b"") == 0
+    page = random.Random(7).randbytes(100_003)  # every byte value, an odd length
+    assert count_tags(page) == page.count(b"<")
 
 
 def test_failure_reasons() -> None:

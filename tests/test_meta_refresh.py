@@ -51,6 +51,18 @@ CASES = {  # name: (response, what Scrapy's middleware does with it)
         "response",
     ),
     "no refresh": (page("<title>Artikel</title>"), "response"),
+    "refresh in capitals": (
+        page('<META HTTP-EQUIV="REFRESH" CONTENT="0; URL=/neu">'),
+        f"redirect to {NEW}",
+    ),
+    "refresh with a long s (w3lib does not fold it)": (
+        page('<meta http-equiv="refre\u017fh" content="0; url=/neu">'),
+        "response",
+    ),
+    "refresh in a UTF-16 page": (
+        page('<meta http-equiv="refresh" content="0; url=/neu">', charset="utf-16"),
+        f"redirect to {NEW}",
+    ),
 }
 
 

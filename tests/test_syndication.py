@@ -92,6 +92,25 @@ def test_signatures_are_deterministic_and_estimate_the_overlap() -> None:
     assert syndication.own_share(short, a) < 0.1
 
 
+def test_candidates_are_compared_as_one_by_one() -> None:
+    """`best_match` compares all candidates at once: the same overlaps, so the same choice, as
+    `overlap` pair by pair (on the labelled sample: copies, same-event stories, strangers)."""
+    texts = [document.text for document in load_sample()]
+    signatures = [s for s in map(syndication.signature, texts) if s is not None]
+    assert len(signatures) >= 30
+    for number, sig in enumerate(signatures):
+        others = signatures[:number] + signatures[number + 1 :]
+        counts = syndication.equal_values(sig, others)
+        assert counts == [round(syndication.jaccard(sig, o) * syndication.NUM_PERM) for o in others]
+        candidates = [
+            Copy(i, f"https://www.shz.de/a-{i}", "shz", SEEN, o) for i, o in enumerate(others)
+        ]
+        by_pairs = [c for c in candidates if syndication.overlap(sig, c.signature) >= 0.5]
+        expected = max(by_pairs, key=lambda c: syndication.overlap(sig, c.signature), default=None)
+        assert syndication.best_match(sig, candidates, 0.5) == expected
+    assert syndication.equal_values(signatures[0], []) == []
+
+
 def test_short_texts_get_no_signature() -> None:
     assert syndication.signature("Die Polizei ermittelt in Kiel.") is None
 

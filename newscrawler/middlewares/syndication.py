@@ -21,7 +21,7 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
-from scrapy import signals
+from scrapy import Request, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet import reactor
@@ -91,20 +91,18 @@ class SyndicationMiddleware:
 
     def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterable[Any]:
         for output in result:  # (the spiders' article callbacks are asynchronous: see below)
-            copy = self._copy(output, response)
-            if copy is not None:
-                self._record(ItemAdapter(output), copy)
+            found = self._copy(output, response)
+            if found is not None:
+                self._record(*found)
             yield output
 
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
         async for output in result:
-            copy = self._copy(output, response)
-            if copy is not None:
-                call = deferToThreadPool(
-                    reactor, self.pool, self._record, ItemAdapter(output), copy
-                )
+            found = self._copy(output, response)
+            if found is not None:
+                call = deferToThreadPool(reactor, self.pool, self._record, *found)
                 await maybe_deferred_to_future(call)
             yield output
 
@@ -122,15 +120,15 @@ class SyndicationMiddleware:
         adapter["syndication"] = match.as_item() if match else None
         self._stat("copies" if match else "first")
 
-    def _copy(self, output: Any, response: Response) -> syndication.Copy | None:
-        """The article as the index knows it (by the site's own URL, not a mirror's); None for
-        requests and for articles without a signature."""
-        if (
-            not ItemAdapter.is_item(output)
-            or "syndication" not in ItemAdapter(output).field_names()
-        ):
+    def _copy(self, output: Any, response: Response) -> tuple[ItemAdapter, syndication.Copy] | None:
+        """The item's adapter and the article as the index knows it (by the site's own URL, not
+        a mirror's); None for requests and for articles without a signature. (One adapter per
+        item: making one costs 15 to 30 µs of the crawl process.)"""
+        if isinstance(output, Request) or not ItemAdapter.is_item(output):
             return None
         adapter = ItemAdapter(output)
+        if "syndication" not in adapter.field_names():
+            return None
         signature = response.meta.get(SYNDICATION_META_KEY) if response is not None else None
         if signature is None:
             self._stat("unsigned")
@@ -138,7 +136,7 @@ class SyndicationMiddleware:
         site_url = getattr(self.crawler.spider, "site_url", None)
         url = str(adapter.get("url"))
         url = site_url(url) if site_url else url
-        return syndication.Copy(
+        return adapter, syndication.Copy(
             id=syndication.article_id(state_key(url)),
             url=url,
             site=str(adapter.get("site") or ""),
