@@ -43,6 +43,15 @@ FURNITURE = [
     "Author: dpa/Pool AP",
     "Eine offene Gesellschaft braucht guten, frei zugänglichen Journalismus. Unterstützen Sie "
     "unsere Arbeit. Jetzt unterstützen",
+    "Folgen Sie uns auf Instagram",
+    "Für Käufe über diese Links erhalten wir eine Provision.",
+    "Ich bin einverstanden, dass mir externe Inhalte angezeigt werden.",
+    "Aktien sind mit Risiken verbunden, ein Totalverlust ist möglich.",
+    "Dies ist keine Anlageberatung.",
+    "Nur für Abonnenten",
+    "Sie haben bereits ein Abo? Hier anmelden",
+    "Jetzt zum Newsletter anmelden und nichts verpassen",
+    "Freiwillig zahlen für guten Journalismus",
 ]
 TEXT = [
     "Die Feuerwehr war mit 40 Kräften im Einsatz, das Feuer war nach zwei Stunden gelöscht.",
@@ -70,6 +79,12 @@ UNIVERSAL_FURNITURE = {
 @pytest.mark.parametrize("line", FURNITURE)
 def test_furniture(line: str) -> None:
     assert is_furniture(line, GERMAN)
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_furniture_in_capitals(line: str) -> None:
+    # the phrases are matched case-insensitively, also where a literal is looked for first
+    assert is_furniture(line.upper(), GERMAN)
 
 
 @pytest.mark.parametrize("line", TEXT)
