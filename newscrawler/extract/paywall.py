@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from lxml import etree
@@ -135,14 +136,19 @@ _MIN_REFERENCE_PAIRS = 400
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
-def letter_pairs(text: str) -> Counter[str]:
+LetterPair = tuple[str, str]
+
+
+def letter_pairs(text: str) -> Counter[LetterPair]:
     """Counts of adjacent letters, word boundaries included: the fingerprint of a language's
     spelling, whatever the language."""
     # One pass in C: letters only, words separated by one space, pairs of adjacent characters;
     # the pair of two spaces (between words) does not occur, so only real pairs are counted.
+    # Pairs as tuples (`pairwise`), not joined into strings: 16.3 against 22.2 M instructions
+    # for the body text of a devset page (callgrind).
     letters = f" {_NOT_LETTERS.sub(' ', text.casefold()).strip()} "
-    pairs = Counter(map(str.__add__, letters, letters[1:]))
-    pairs.pop("  ", None)
+    pairs = Counter(pairwise(letters))
+    pairs.pop((" ", " "), None)
     return pairs
 
 
@@ -150,7 +156,7 @@ def letter_pairs(text: str) -> Counter[str]:
 class LetterProfile:
     """The letter pairs of a text (a whole page), with what every comparison needs of them."""
 
-    pairs: Counter[str]
+    pairs: Counter[LetterPair]
     norm: int
     """Sum of the squared counts."""
     total: int
@@ -165,7 +171,7 @@ class LetterProfile:
         pairs = self.pairs - letter_pairs(text)
         return LetterProfile(pairs, sum(v * v for v in pairs.values()), sum(pairs.values()))
 
-    def similarity_to_rest(self, own: Counter[str]) -> float | None:
+    def similarity_to_rest(self, own: Counter[LetterPair]) -> float | None:
         """Cosine similarity of `own` (a part of the page) with the rest of the page, from the
         pairs of `own` alone (no copy of the page's counts; the part must not vouch for
         itself). None when the rest is too small to tell."""
