@@ -176,9 +176,10 @@ class LetterProfile:
         pairs of `own` alone (no copy of the page's counts; the part must not vouch for
         itself). None when the rest is too small to tell."""
         dot, rest_norm, rest_total = 0, self.norm, self.total
+        page_count = self.pairs.get  # a hot loop: no attribute look-up, no max() call
         for pair, count in own.items():
-            total = self.pairs.get(pair, 0)
-            rest = max(total - count, 0)
+            total = page_count(pair, 0)
+            rest = total - count if total > count else 0
             dot += count * rest
             rest_norm += rest * rest - total * total
             rest_total -= total - rest
@@ -188,14 +189,16 @@ class LetterProfile:
         return dot / math.sqrt(own_norm * rest_norm) if own_norm and rest_norm > 0 else 1.0
 
 
-_LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LATIN = re.compile(r"[^a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 
 
 def _latin_letters(text: str) -> int | None:
     """The number of letters of a text in Latin script (90 % of its letters Latin), else None."""
-    letters = len(_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    # the length of what is left once the runs of other characters are gone, not a list of
+    # one-letter strings from `findall` (with the loop below: 6.6 against 8.4 M instructions a
+    # page for the scramble verdicts of both dev sets)
+    letters = len(_NOT_LETTERS.sub("", text))
+    latin = len(_NOT_LATIN.sub("", text))
     return letters if latin >= 0.9 * letters else None
 
 
