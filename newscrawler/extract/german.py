@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from newscrawler import dates
 
@@ -47,32 +48,83 @@ _CREDIT_START = re.compile(
 _CREDIT_END = re.compile(r"(?:[.!?“\"]\s+|\s)(?:fotos?|bild|foto/grafik)\s*:\s*[^.!?]{2,80}$", _I)
 _CREDIT_PARENTHESES = re.compile(r"\((?:fotos?|bild|quelle)\s*:[^)]{2,80}\)\s*$", _I)
 
+
+UNLIKE_THEIR_LOWER_CASE = frozenset("\u0130\u0131\u017f")
+"""Characters a case-insensitive pattern matches to a letter of the needles below that
+`str.lower` does not turn into that letter (İ, ı, ſ), found by a test over all of Unicode."""
+
+
+@lru_cache(maxsize=1024)
+def _lower_case(text: str) -> str | None:
+    """The text in lower case when a needle's `in` test on it answers as a case-insensitive
+    search does (no character of `UNLIKE_THEIR_LOWER_CASE`), else None. Once a block: every
+    guarded test reads it."""
+    if any(character in text for character in UNLIKE_THEIR_LOWER_CASE):
+        return None
+    return text.lower()
+
+
+def _guarded(pattern: str, needles: tuple[str, ...]) -> Callable[[str], bool]:
+    """A case-insensitive search for `pattern`, tried only on a text containing one of
+    `needles` (lower-case, also case-insensitive). Every branch of `pattern` spells one of the
+    needles out, so a text without any cannot match: the same answer, cheaper, because sre
+    scans for one literal in C but tries an alternation at every position of the text
+    (`is_furniture` on the 794 blocks of both dev sets: 39 ms against 75 ms; promos 26
+    against 66), and `in` on the lower-cased block is cheaper still."""
+    full = re.compile(pattern, _I).search
+    assert all(needle == needle.lower() for needle in needles)
+    needle_tests = [re.compile(re.escape(needle), _I).search for needle in needles]
+
+    def search(text: str) -> bool:
+        lower_case = _lower_case(text)
+        if lower_case is not None:
+            found = any(needle in lower_case for needle in needles)
+        else:
+            found = any(test(text) for test in needle_tests)
+        return found and full(text) is not None
+
+    return search
+
+
 # Promotional or navigational blocks, recognised by what they say to the reader.
-_PROMO = [
-    re.compile(p, _I)
-    for p in (
-        r"newsletter.{0,300}(?:anmeld|abonnier|bestell|registrier|kostenlos|postfach|hier geht)",
+_PROMO: tuple[Callable[[str], object], ...] = (
+    _guarded(
+        r"newsletter.{0,300}(?:anmeld|abonnier|bestell|registrier|kostenlos|postfach|hier geht)|"
         r"(?:anmeld|abonnier|bestell|registrier).{0,200}newsletter",
+        ("newsletter",),
+    ),
+    _guarded(
         r"\bunsere[rn]? (?:kostenlose[n]? )?(?:[\w-]+-)?apps?\b|"
         r"(?:laden|holen) sie .{0,60}\bapps?\b",
-        r"(?:folgen sie|folgt) uns (?:auf|bei)",
-        r"hier geht(?:'|’)?s zu(?:r|m)? ",
+        ("app",),
+    ),
+    _guarded(r"(?:folgen sie|folgt) uns (?:auf|bei)", ("folg",)),
+    # a literal first (sre scans for it in C) or anchored: cheap as they are
+    re.compile(r"hier geht(?:'|’)?s zu(?:r|m)? ", _I).search,
+    _guarded(
         r"affiliate-links?|(?:erhalten|bekommen) wir (?:eine |ggf\. )?provision",
-        # consent placeholders of embedded posts, videos and charts
+        ("affiliate-link", "provision"),
+    ),
+    # consent placeholders of embedded posts, videos and charts
+    _guarded(
         r"(?:externe[rn]? inhalt|redaktioneller inhalt|inhalt(?:e)? von (?:youtube|twitter|x|"
         r"instagram|facebook|tiktok|spotify|datawrapper|podigee|glomex)).{0,300}"
         r"(?:datenschutz|zustimm|einverstanden|aktivier|anzeigen|laden|akzeptier)|"
         r"einverstanden, dass (?:mir )?(?:externe|inhalte)",
-        r"^dieser (?:artikel|beitrag|text) (?:ist|erschien|wurde) (?:zuerst|ursprünglich)",
-        r"^mit informationen (?:von|der|aus) ",
-        r"partnermarke",
-    )
-]
+        ("inhalt", "einverstanden, dass"),
+    ),
+    re.compile(
+        r"^dieser (?:artikel|beitrag|text) (?:ist|erschien|wurde) (?:zuerst|ursprünglich)", _I
+    ).search,
+    re.compile(r"^mit informationen (?:von|der|aus) ", _I).search,
+    re.compile(r"partnermarke", _I).search,
+)
 _PROMO_MAX_WORDS = 70
 # The disclaimer under articles about money ("Aktien … sind mit einem Risiko verbunden. Auch ein
 # Totalverlust … Dies ist keine Anlageberatung."), and its lead-in.
-_DISCLAIMER = re.compile(
-    r"totalverlust|keine (?:anlage|kauf|verkaufs)(?:beratung|empfehlung)|^bitte beachten:?$", _I
+_DISCLAIMER = _guarded(
+    r"totalverlust|keine (?:anlage|kauf|verkaufs)(?:beratung|empfehlung)|^bitte beachten:?$",
+    ("totalverlust", "keine ", "bitte beachten"),
 )
 _DISCLAIMER_MAX_WORDS = 80
 # The list of sources under an article ("Verwendete Quellen: Eigene Recherche, dpa").
@@ -80,11 +132,11 @@ SOURCE_ITEM = re.compile(
     r"^(?:eigene recherchen?|nachrichtenagentur(?:en)?\b.*|mit material (?:von|der)\b.*)$", _I
 )
 # Paywall prompts: only as short lines, the words also occur in articles about subscriptions.
-_PAYWALL_PROMPT = re.compile(
+_PAYWALL_PROMPT = _guarded(
     r"(?:jetzt|hier) (?:weiter)?lesen mit|weiterlesen mit|(?:jetzt|zum) abo(?:nnement)?$|"
     r"abo abschließen|sie haben bereits ein (?:abo|abonnement)|nur für abonnenten|"
     r"jetzt (?:\d+ )?(?:wochen|monate|tage) (?:für|gratis|kostenlos)|(?:jetzt|hier) anmelden$",
-    _I,
+    ("lesen mit", "abo", "jetzt ", "anmelden"),
 )
 _PAYWALL_PROMPT_MAX_WORDS = 25
 # A promo line ending in a call to action ("Podcast: Hamburg hat einen Plan. Jetzt anhören").
@@ -96,10 +148,10 @@ _CALL_TO_ACTION = re.compile(
 _CALL_TO_ACTION_MAX_WORDS = 15
 # A publisher's appeal to its readers ("Unterstützen Sie unabhängigen Journalismus"): longer
 # than a promo line; it addresses the reader and names journalism or paying for it.
-_APPEAL_ADDRESS = re.compile(
+_APPEAL_ADDRESS = _guarded(
     r"jetzt unterstützen|unterstützen sie (?:uns|unsere|die|den|unabhängigen|freien|guten)|"
     r"(?:freiwillig|solidarisch) (?:zahlen|bezahlen)",
-    _I,
+    ("unterstützen", "zahlen"),
 )
 _APPEAL_SUBJECT = re.compile(
     r"journalismus|zeitung|redaktion|abo\b|abonnement|spende|zahl ich|beitrag|recherche", _I
@@ -129,22 +181,27 @@ def _programme_slot(text: str) -> bool:
 
 
 def _appeal(text: str) -> bool:
-    return bool(_APPEAL_ADDRESS.search(text) and _APPEAL_SUBJECT.search(text))
+    return _APPEAL_ADDRESS(text) and bool(_APPEAL_SUBJECT.search(text))
 
 
 def _promo(text: str) -> bool:
-    return any(p.search(text) for p in _PROMO)
+    return any(promo(text) for promo in _PROMO)
+
+
+def _credit_end(text: str) -> bool:
+    # every credit has its colon: a membership test in C before a regex tried at every blank
+    return ":" in text and _CREDIT_END.search(text) is not None
 
 
 # (longest block in words, test): a block is furniture when it is no longer and the test holds.
 _FURNITURE_TESTS: tuple[tuple[int, Callable[[str], object]], ...] = (
     (25, _programme_slot),
     (25, _CREDIT_START.search),
-    (60, _CREDIT_END.search),
+    (60, _credit_end),
     (60, _CREDIT_PARENTHESES.search),
-    (_PAYWALL_PROMPT_MAX_WORDS, _PAYWALL_PROMPT.search),
+    (_PAYWALL_PROMPT_MAX_WORDS, _PAYWALL_PROMPT),
     (_CALL_TO_ACTION_MAX_WORDS, _CALL_TO_ACTION.search),
-    (_DISCLAIMER_MAX_WORDS, _DISCLAIMER.search),
+    (_DISCLAIMER_MAX_WORDS, _DISCLAIMER),
     (_APPEAL_MAX_WORDS, _appeal),
     (_PROMO_MAX_WORDS, _promo),
 )

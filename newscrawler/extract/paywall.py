@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from lxml import etree
@@ -38,11 +39,17 @@ _MARKER_WORD = re.compile("|".join(MARKUP_WORDS))
 def _marked(tree: HtmlElement) -> Iterator[HtmlElement]:
     """Elements whose class, id or data-area names a paywall, or with `data-paywall`, in
     document order. A loop in Python: libxml2's XPath `contains()` over every attribute took
-    2.4 times as long (measured on both dev sets)."""
+    2.4 times as long (measured on both dev sets). `element.get` for each name, not the
+    `attrib` proxy: 5.3 against 7.9 M instructions a page (callgrind, devset)."""
+    search = _MARKER_WORD.search
     for element in tree.iter(etree.Element):
-        attributes = element.attrib
-        if "data-paywall" in attributes or any(
-            _MARKER_WORD.search(attributes.get(name) or "") for name in ("class", "id", "data-area")
+        get = element.get
+        classes, identifier, area = get("class"), get("id"), get("data-area")
+        if (
+            (classes and search(classes))
+            or (identifier and search(identifier))
+            or (area and search(area))
+            or get("data-paywall") is not None
         ):
             yield element
 
@@ -51,8 +58,10 @@ def may_have_paywall_markup(html: str) -> bool:
     """Whether one of `MARKUP_WORDS` stands in an element's class, id or data attribute: most
     pages name them only in scripts and styles, and the search of the tree (about 6 ms a page)
     is skipped for those. A few `str.find` calls and a look at the tag around each hit."""
+    named_paywall = False
     for word in MARKUP_WORDS:
         start = html.find(word)
+        named_paywall = named_paywall or (word == "aywall" and start != -1)
         while start != -1:
             tag = html.rfind("<", max(0, start - 400), start)
             if tag != -1 and html.find(">", tag, start) == -1:
@@ -60,7 +69,8 @@ def may_have_paywall_markup(html: str) -> bool:
                 if "class" in opening or "id=" in opening or "data-" in opening:
                     return True
             start = html.find(word, start + len(word))
-    return "data-paywall" in html
+    # "data-paywall" spells "aywall": a page without the one has not the other (a scan saved)
+    return named_paywall and "data-paywall" in html
 
 
 _PAYWALL_MARKER = re.compile(r"paywall|obfuscat|scrambl|encrypted-content|blurred-text", re.I)
@@ -126,14 +136,19 @@ _MIN_REFERENCE_PAIRS = 400
 _NOT_LETTERS = re.compile(r"[\W\d_]+")
 
 
-def letter_pairs(text: str) -> Counter[str]:
+LetterPair = tuple[str, str]
+
+
+def letter_pairs(text: str) -> Counter[LetterPair]:
     """Counts of adjacent letters, word boundaries included: the fingerprint of a language's
     spelling, whatever the language."""
     # One pass in C: letters only, words separated by one space, pairs of adjacent characters;
     # the pair of two spaces (between words) does not occur, so only real pairs are counted.
+    # Pairs as tuples (`pairwise`), not joined into strings: 16.3 against 22.2 M instructions
+    # for the body text of a devset page (callgrind).
     letters = f" {_NOT_LETTERS.sub(' ', text.casefold()).strip()} "
-    pairs = Counter(map(str.__add__, letters, letters[1:]))
-    pairs.pop("  ", None)
+    pairs = Counter(pairwise(letters))
+    pairs.pop((" ", " "), None)
     return pairs
 
 
@@ -141,7 +156,7 @@ def letter_pairs(text: str) -> Counter[str]:
 class LetterProfile:
     """The letter pairs of a text (a whole page), with what every comparison needs of them."""
 
-    pairs: Counter[str]
+    pairs: Counter[LetterPair]
     norm: int
     """Sum of the squared counts."""
     total: int
@@ -156,14 +171,15 @@ class LetterProfile:
         pairs = self.pairs - letter_pairs(text)
         return LetterProfile(pairs, sum(v * v for v in pairs.values()), sum(pairs.values()))
 
-    def similarity_to_rest(self, own: Counter[str]) -> float | None:
+    def similarity_to_rest(self, own: Counter[LetterPair]) -> float | None:
         """Cosine similarity of `own` (a part of the page) with the rest of the page, from the
         pairs of `own` alone (no copy of the page's counts; the part must not vouch for
         itself). None when the rest is too small to tell."""
         dot, rest_norm, rest_total = 0, self.norm, self.total
+        page_count = self.pairs.get  # a hot loop: no attribute look-up, no max() call
         for pair, count in own.items():
-            total = self.pairs.get(pair, 0)
-            rest = max(total - count, 0)
+            total = page_count(pair, 0)
+            rest = total - count if total > count else 0
             dot += count * rest
             rest_norm += rest * rest - total * total
             rest_total -= total - rest
@@ -173,14 +189,16 @@ class LetterProfile:
         return dot / math.sqrt(own_norm * rest_norm) if own_norm and rest_norm > 0 else 1.0
 
 
-_LATIN_LETTER = re.compile(r"[a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]")
-_LETTER = re.compile(r"[^\W\d_]")
+_NOT_LATIN = re.compile(r"[^a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]+")
 
 
 def _latin_letters(text: str) -> int | None:
     """The number of letters of a text in Latin script (90 % of its letters Latin), else None."""
-    letters = len(_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    # the length of what is left once the runs of other characters are gone, not a list of
+    # one-letter strings from `findall` (with the loop below: 6.6 against 8.4 M instructions a
+    # page for the scramble verdicts of both dev sets)
+    letters = len(_NOT_LETTERS.sub("", text))
+    latin = len(_NOT_LATIN.sub("", text))
     return letters if latin >= 0.9 * letters else None
 
 

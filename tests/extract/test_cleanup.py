@@ -3,9 +3,12 @@ rules act on German pages only."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from lxml import etree
 
+from newscrawler.extract import german
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block, blocks_from_body
 from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture
 from newscrawler.extract.paywall import LetterProfile
@@ -43,6 +46,15 @@ FURNITURE = [
     "Author: dpa/Pool AP",
     "Eine offene Gesellschaft braucht guten, frei zugänglichen Journalismus. Unterstützen Sie "
     "unsere Arbeit. Jetzt unterstützen",
+    "Folgen Sie uns auf Instagram",
+    "Für Käufe über diese Links erhalten wir eine Provision.",
+    "Ich bin einverstanden, dass mir externe Inhalte angezeigt werden.",
+    "Aktien sind mit Risiken verbunden, ein Totalverlust ist möglich.",
+    "Dies ist keine Anlageberatung.",
+    "Nur für Abonnenten",
+    "Sie haben bereits ein Abo? Hier anmelden",
+    "Jetzt zum Newsletter anmelden und nichts verpassen",
+    "Freiwillig zahlen für guten Journalismus",
 ]
 TEXT = [
     "Die Feuerwehr war mit 40 Kräften im Einsatz, das Feuer war nach zwei Stunden gelöscht.",
@@ -70,6 +82,22 @@ UNIVERSAL_FURNITURE = {
 @pytest.mark.parametrize("line", FURNITURE)
 def test_furniture(line: str) -> None:
     assert is_furniture(line, GERMAN)
+
+
+@pytest.mark.parametrize("line", FURNITURE)
+def test_furniture_in_capitals(line: str) -> None:
+    # the phrases are matched case-insensitively, also where a literal is looked for first
+    assert is_furniture(line.upper(), GERMAN)
+
+
+def test_lower_case_finds_what_a_case_insensitive_search_finds() -> None:
+    # The German tests look for their needles with `in` on the lower-cased block: exact as
+    # long as every character a case-insensitive search matches to a needle's letter turns
+    # into that letter in lower case, or is one of the few set apart.
+    every_character = "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x110000)))
+    for letter in "abcdefghijklmnopqrstuvwxyzäöüß ,-.":
+        for found in re.findall(re.escape(letter), every_character, re.IGNORECASE):
+            assert found.lower() == letter or found in german.UNLIKE_THEIR_LOWER_CASE
 
 
 @pytest.mark.parametrize("line", TEXT)
