@@ -65,6 +65,14 @@ def fingerprint(body: str) -> str:
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
 
 
+UNLIKE_THEIR_LOWER_CASE = frozenset("\u0130\u0131\u017f")
+"""The characters a case-insensitive pattern matches to an ASCII letter that `str.lower` does
+not turn into that letter (İ, ı, ſ; found by a test over all of Unicode,
+tests/extract/test_cleanup.py). In a text without them, searching the lower-cased text for
+lower-case ASCII needles answers as a case-insensitive search does (German furniture; ASCII
+text, which never holds them, in `CaselessPattern`)."""
+
+
 class CaselessPattern:
     """`re.compile(pattern, re.IGNORECASE).search`, cheaper on ASCII text: that text is
     lower-cased in C and searched case-sensitively (sre matches each letter of a caseless

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from newscrawler import dates
+from newscrawler.text import UNLIKE_THEIR_LOWER_CASE
 
 _I = re.IGNORECASE
 _WORD = re.compile(r"\w+")
@@ -47,11 +48,6 @@ _CREDIT_START = re.compile(
 )
 _CREDIT_END = re.compile(r"(?:[.!?“\"]\s+|\s)(?:fotos?|bild|foto/grafik)\s*:\s*[^.!?]{2,80}$", _I)
 _CREDIT_PARENTHESES = re.compile(r"\((?:fotos?|bild|quelle)\s*:[^)]{2,80}\)\s*$", _I)
-
-
-UNLIKE_THEIR_LOWER_CASE = frozenset("\u0130\u0131\u017f")
-"""Characters a case-insensitive pattern matches to a letter of the needles below that
-`str.lower` does not turn into that letter (İ, ı, ſ), found by a test over all of Unicode."""
 
 
 @lru_cache(maxsize=1024)
