@@ -52,6 +52,19 @@ class Document:
         """A value of the article's JSON-LD node (None without one)."""
         return jsonld.get(self.article, key) if self.article else None
 
+    def class_values(self) -> list[str]:
+        """The values of the page's `class` attributes, read once, at the first call (after
+        `strip_code`). A class may belong to an element removed since: the paywall and
+        screen-reader passes use them to decide whether to look for elements, then look."""
+        values = self.memo.get("class_values")
+        if values is None:
+            values = self.memo["class_values"] = _CLASS_VALUES(self.tree)
+        return values
+
+
+# Plain strings, no proxy object per attribute: 0.3 ms a page.
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
+
 
 def parse_document(
     html: str | bytes, url: str, crawled_at: datetime, rules: ExtractionRules

@@ -173,7 +173,7 @@ def remove_unreadable(doc: Document, paywall: PaywallInfo) -> list[tuple[str, st
     if paywall.reference is not None and gone:
         # what scrambled text is measured against: the page's text without what left it
         paywall.reference = paywall.reference.without(" ".join(gone))
-    drop_screen_reader_text(doc.tree)
+    drop_screen_reader_text(doc.tree, doc.class_values())
     return [(reason, text[:200]) for reason, text in report if text]
 
 

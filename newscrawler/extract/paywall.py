@@ -54,23 +54,19 @@ def _marked(tree: HtmlElement) -> Iterator[HtmlElement]:
             yield element
 
 
-def may_have_paywall_markup(html: str) -> bool:
-    """Whether one of `MARKUP_WORDS` stands in an element's class, id or data attribute: most
-    pages name them only in scripts and styles, and the search of the tree (about 6 ms a page)
-    is skipped for those. A few `str.find` calls and a look at the tag around each hit."""
-    named_paywall = False
-    for word in MARKUP_WORDS:
-        start = html.find(word)
-        named_paywall = named_paywall or (word == "aywall" and start != -1)
-        while start != -1:
-            tag = html.rfind("<", max(0, start - 400), start)
-            if tag != -1 and html.find(">", tag, start) == -1:
-                opening = html[tag:start]
-                if "class" in opening or "id=" in opening or "data-" in opening:
-                    return True
-            start = html.find(word, start + len(word))
-    # "data-paywall" spells "aywall": a page without the one has not the other (a scan saved)
-    return named_paywall and "data-paywall" in html
+# Each attribute on its own: a union of node-sets costs a sort into document order.
+_ID_VALUES = etree.XPath("//@id", smart_strings=False)
+_AREA_VALUES = etree.XPath("//@data-area", smart_strings=False)
+_HAS_DATA_PAYWALL = etree.XPath("boolean(//@data-paywall)")
+
+
+def has_paywall_markup(doc: Document) -> bool:
+    """Whether `_marked` finds an element: one of `MARKUP_WORDS` in a class, id or data-area,
+    or a `data-paywall` attribute. Read from the attribute values alone, as plain strings:
+    0.6-0.8 ms a page on the dev sets, against 1.2 for finding the words in the page's HTML
+    (mostly in its scripts) and 1.3-1.5 for walking the elements, which most pages then skip."""
+    names = "\n".join(doc.class_values() + _ID_VALUES(doc.tree) + _AREA_VALUES(doc.tree))
+    return any(word in names for word in MARKUP_WORDS) or bool(_HAS_DATA_PAYWALL(doc.tree))
 
 
 _PAYWALL_MARKER = re.compile(r"paywall|obfuscat|scrambl|encrypted-content|blurred-text", re.I)
@@ -247,7 +243,7 @@ def find_paywall(doc: Document) -> PaywallInfo:
     marked, part_selectors = _paywalled_parts(article_nodes, doc.nodes)
     if marked:
         info.signals.append("jsonld:hasPart")
-    boxes = _paywall_boxes(tree, heading) if may_have_paywall_markup(doc.html) else []
+    boxes = _paywall_boxes(tree, heading) if has_paywall_markup(doc) else []
     rule_boxes = [
         (selector, [e for e in select(tree, selector) if not _is_protected(e, heading)])
         for selector in doc.rules.paywall

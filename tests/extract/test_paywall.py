@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
-from newscrawler.extract.document import parse_document
-from newscrawler.extract.paywall import LetterProfile, find_paywall, is_free, looks_scrambled
+from newscrawler.extract.document import Document, parse_document, strip_code
+from newscrawler.extract.paywall import (
+    LetterProfile,
+    _marked,
+    find_paywall,
+    has_paywall_markup,
+    is_free,
+    looks_scrambled,
+)
 from newscrawler.sites.rules import NO_RULES
 
 
@@ -176,3 +184,40 @@ def test_unreadable_paywalled_part_goes(part: str, why: str) -> None:
     paywalled, signals, unreadable = _paywall(html, _has_part(".rest"))
     assert paywalled and "hasPart:.rest" in signals, why
     assert unreadable[0] == "c-paywall" and unreadable[1].startswith("rest"), why
+
+
+def _document(html: str | bytes) -> Document:
+    doc = parse_document(html, "https://example.org/a", datetime.now(timezone.utc), NO_RULES)
+    strip_code(doc.tree)
+    return doc
+
+
+@pytest.mark.parametrize(
+    ("body", "marked"),
+    [
+        ('<div class="c-paywall">x</div>', True),
+        ('<section id="PAYWALL-box">x</section>', True),
+        ('<div data-area="obfuscated">x</div>', True),
+        ('<p class="text scrambled">x</p>', True),
+        ('<div data-paywall="">x</div>', True),
+        ("<div data-paywall>x</div>", True),
+        # named only where `_marked` does not look: in a script, in text, in another attribute
+        ('<script>var paywall = {"scrambled": 1}</script><p>x</p>', False),
+        ("<p>Die Paywall fällt: paywall, obfuscated.</p>", False),
+        ('<a href="/paywall" title="encrypted-content">x</a>', False),
+        # a word split over two attributes is no word
+        ('<div class="pay" id="wall">x</div><div class="aywa" id="ll">y</div>', False),
+    ],
+)
+def test_markup_precheck_finds_what_the_element_walk_finds(body: str, marked: bool) -> None:
+    doc = _document(f"<html><head><title>T</title></head><body>{body}</body></html>")
+    assert has_paywall_markup(doc) is marked
+    assert bool(list(_marked(doc.tree))) is marked
+
+
+def test_markup_precheck_agrees_with_the_element_walk_on_every_fixture_page() -> None:
+    pages = sorted((Path(__file__).parent / "fixtures").glob("*.html"))
+    assert pages
+    for page in pages:
+        doc = _document(page.read_bytes())
+        assert has_paywall_markup(doc) is bool(list(_marked(doc.tree))), page.name
