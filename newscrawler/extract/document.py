@@ -19,7 +19,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawler.extract import jsonld
-from newscrawler.extract.html import decode_html, parse_html
+from newscrawler.extract.html import parse_page
 from newscrawler.extract.meta import MetaTags, read_meta
 from newscrawler.extract.title import main_heading
 from newscrawler.sites.rules import ExtractionRules
@@ -33,7 +33,6 @@ class Document:
     url: str
     crawled_at: datetime
     rules: ExtractionRules
-    html: str
     tree: HtmlElement
     meta: MetaTags
     nodes: list[jsonld.Node]
@@ -69,8 +68,7 @@ _CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 def parse_document(
     html: str | bytes, url: str, crawled_at: datetime, rules: ExtractionRules
 ) -> Document:
-    text = decode_html(html)
-    tree = parse_html(text)
+    tree = parse_page(html)
     meta = read_meta(tree)
     nodes = jsonld.jsonld_nodes(tree)
     declared = meta.canonical or meta.first("og:url")
@@ -81,7 +79,6 @@ def parse_document(
         url=url,
         crawled_at=crawled_at,
         rules=rules,
-        html=text,
         tree=tree,
         meta=meta,
         nodes=nodes,

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+from pathlib import Path
 
-from newscrawler.extract.html import decode_html, parse_html
+from lxml import etree
+
+from newscrawler.extract.html import decode_html, parse_html, parse_page
 
 TEXT = "Grünkohl, Bärbel, Straße – 5 € „Zitat“"
 
@@ -68,3 +71,32 @@ def test_parse_never_raises() -> None:
         tree = parse_html(text)
         assert tree.tag == "html"
     assert parse_html("<?xml version='1.0' encoding='utf-8'?><p>Text</p>").text_content() == "Text"
+
+
+# Pages as bytes: what `parse_page` reads from the bytes must be the tree of the decoded text.
+_BYTE_PAGES = [
+    b"",
+    b"   \n\t ",
+    b"\x00\x00",
+    _page("utf-8", TEXT).encode("utf-8"),
+    codecs.BOM_UTF8 + _page(None, TEXT).encode("utf-8"),
+    _page("iso-8859-1", TEXT).encode("utf-8"),  # a wrong Latin-1 label on UTF-8
+    _page("windows-1252", TEXT).encode("cp1252"),
+    _page(None, TEXT).encode("cp1252"),  # undeclared, not UTF-8: cp1252 byte by byte
+    _page("utf-8", TEXT).encode("utf-8") + b"<p>caf\xe9</p>",  # a stray Latin-1 byte
+    codecs.BOM_UTF16_LE + _page(None, TEXT).encode("utf-16-le"),
+    _page("ascii", "plain").encode("ascii"),
+    b"<?xml version='1.0' encoding='iso-8859-1'?>" + _page(None, TEXT).encode("utf-8"),
+    b"\x1c<?xml version='1.0'?>" + _page(None, "x").encode("utf-8"),
+    "\u00a0\u2003".encode(),  # whitespace to `str`, not to `bytes`
+    "\u00a0<?xml version='1.0'?><p>x</p>".encode(),
+    _page("utf-8", "a\x00b\x01c\x1fd\x7fe " + TEXT).encode("utf-8"),
+]
+
+
+def test_bytes_parse_to_the_tree_of_the_decoded_text() -> None:
+    fixtures = sorted((Path(__file__).parent / "fixtures").glob("*.html"))
+    assert fixtures
+    for data in _BYTE_PAGES + [page.read_bytes() for page in fixtures]:
+        expected = etree.tostring(parse_html(decode_html(data)), encoding="unicode")
+        assert etree.tostring(parse_page(data), encoding="unicode") == expected, data[:80]
