@@ -1,10 +1,19 @@
-"""When trafilatura's fast mode is rerun as its full cascade (`body._may_have_missed`)."""
+"""When trafilatura's fast mode is rerun as its full cascade (`body._may_have_missed`), and
+text for screen readers only."""
 
 from __future__ import annotations
 
 import lxml.html
+import pytest
 
-from newscrawler.extract.body import PARAGRAPH, Block, _may_have_missed
+from newscrawler.extract.body import (
+    _SCREEN_READER_ONLY,
+    PARAGRAPH,
+    Block,
+    _may_have_missed,
+    drop_screen_reader_text,
+    screen_reader_names,
+)
 
 SENTENCE = (
     "Der Rat beschloss am Abend nach langer Debatte, die alte Brücke bis zum Herbst zu sanieren."
@@ -62,3 +71,31 @@ def test_a_grandparent_counts_half_of_its_grandchildren() -> None:
     tree = lxml.html.document_fromstring(f"<html><body><section>{items}</section></body></html>")
     found = 3 * len(SENTENCE)
     assert _may_have_missed(tree, found, _blocks(3))
+
+
+def _every_name_tested(values: list[str]) -> set[str]:
+    return {name for value in values for name in value.split() if _SCREEN_READER_ONLY.search(name)}
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["link sr-only", "a11y-hidden", "teaser"],
+        ["SR-ONLY", "u-Visually-Hidden\tx", "screenreader-text\nfoo", "c-offscreen"],
+        ["min-vh-100 h-100vh", "vh", "foo_vh", "vhx", "d-none"],  # Bootstrap's viewport names
+        ["visuallyhidden visually-hidden-focusable", "screen-reader-only screen"],
+        ["ſr-only", "K-vh", "Überschrift sr-only"],  # letters that fold to ASCII under re.I
+        [],
+    ],
+)
+def test_screen_reader_names_are_the_names_testing_every_name_finds(values: list[str]) -> None:
+    assert screen_reader_names(values) == _every_name_tested(values)
+
+
+def test_text_for_screen_readers_goes_and_the_tail_stays() -> None:
+    tree = lxml.html.document_fromstring(
+        '<html><body><p><a href="/x">Bericht<span class="sr-only"> (öffnet im neuen Fenster)'
+        '</span></a> lesen.</p><div class="min-vh-100">Seite</div></body></html>'
+    )
+    drop_screen_reader_text(tree, tree.xpath("//@class"))
+    assert tree.text_content() == "Bericht lesen.Seite"
