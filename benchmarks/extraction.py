@@ -1,6 +1,6 @@
 """Extraction speed: `extract_page` next to plain trafilatura, and where its time goes.
 
-    python benchmarks/extraction.py [--pages DIR ...] [--rounds N]
+    python benchmarks/extraction.py [--pages DIR ...] [--rounds N] [--input bytes|text]
 
 Pages: both dev sets (`../shared/devset`, `../shared/devset-intl`: gzipped real pages listed in
 cases.jsonl) when they are there, else the golden test pages under tests/extract/fixtures.
@@ -15,6 +15,10 @@ busy machine slows all of them alike):
 
 CPU time (`time.process_time`), the fastest of `--rounds` runs of each page: other programs on
 the machine change it less than wall time.
+
+Both systems get each page as `--input`: `bytes` (the default) as served, what a crawler hands
+over (trafilatura decodes them itself, at once for UTF-8); `text` decoded first, as the dev-set
+scorer calls trafilatura.
 """
 
 from __future__ import annotations
@@ -55,22 +59,23 @@ PASSES: list[tuple[str, Any, str]] = [
 ]
 
 
-def load_pages(folder: Path) -> list[tuple[str, str]]:
+def load_pages(folder: Path, as_text: bool) -> list[tuple[str, bytes | str]]:
     """(url, html) of every page in a dev-set folder, or of the golden test pages."""
     cases = folder / "cases.jsonl"
+    pages: list[tuple[str, bytes]] = []
     if cases.is_file():
-        pages = []
         for line in cases.read_text(encoding="utf-8").splitlines():
             case = json.loads(line)
             data = (folder / "pages" / case["file"]).read_bytes()
-            pages.append((case["url"], gzip.decompress(data).decode("utf-8")))
-        return pages
-    fixtures = ROOT / "tests" / "extract" / "fixtures"
-    pages = []
-    for expected in sorted(fixtures.glob("*.json")):
-        url = json.loads(expected.read_text(encoding="utf-8"))["url"]
-        pages.append((url, expected.with_suffix(".html").read_bytes().decode("utf-8", "replace")))
-    return pages
+            pages.append((case["url"], gzip.decompress(data)))
+    else:
+        fixtures = ROOT / "tests" / "extract" / "fixtures"
+        for expected in sorted(fixtures.glob("*.json")):
+            url = json.loads(expected.read_text(encoding="utf-8"))["url"]
+            pages.append((url, expected.with_suffix(".html").read_bytes()))
+    if as_text:
+        return [(url, data.decode("utf-8", "replace")) for url, data in pages]
+    return list(pages)
 
 
 class PassClock:
@@ -116,7 +121,7 @@ def cpu_time(run: Callable[[], object], rounds: int) -> float:
     return best
 
 
-def measure(pages: list[tuple[str, str]], rounds: int) -> dict[str, list[float]]:
+def measure(pages: list[tuple[str, bytes | str]], rounds: int) -> dict[str, list[float]]:
     """Seconds per page of each system and each pass, page by page in turn."""
     times: dict[str, list[float]] = defaultdict(list)
     extract_page(pages[0][1], pages[0][0])  # warm-up: imports, caches
@@ -157,11 +162,14 @@ def main() -> int:
         "--pages", type=Path, nargs="+", default=[shared / "devset", shared / "devset-intl"]
     )
     parser.add_argument("--rounds", type=int, default=3, help="runs per page; the fastest counts")
+    parser.add_argument(
+        "--input", choices=("bytes", "text"), default="bytes", help="pages as served or decoded"
+    )
     args = parser.parse_args()
     for folder in args.pages:
-        pages = load_pages(folder)
+        pages = load_pages(folder, as_text=args.input == "text")
         source = folder if (folder / "cases.jsonl").is_file() else "tests/extract/fixtures"
-        print(f"\n== {len(pages)} pages from {source}")
+        print(f"\n== {len(pages)} pages from {source}, as {args.input}")
         report(measure(pages, args.rounds))
     return 0
 
