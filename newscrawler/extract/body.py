@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -188,11 +189,42 @@ def _extractor(*, fast: bool, favor_recall: bool) -> Extractor:
 def _run_trafilatura(tree: HtmlElement, *, fast: bool, favor_recall: bool) -> _Element | None:
     try:
         options = _extractor(fast=fast, favor_recall=favor_recall)
-        document = trafilatura.bare_extraction(tree, options=options)
+        with _head_set_aside(tree):
+            document = trafilatura.bare_extraction(tree, options=options)
     except Exception:  # trafilatura is third-party code run on hostile input
         logger.warning("trafilatura failed on this page", exc_info=True)
         return None
     return getattr(document, "body", None)
+
+
+# What a parsed `<head>` holds on the 196 dev-set pages once code is stripped. None of these is
+# read by trafilatura before it deletes `<head>` (nor by its page measure and baseline, which
+# read `<body>`), and none is deleted by it before `<head>` (an element holding another of
+# its kind stops the deletion loop early, so the order of deletions matters).
+_INERT_HEAD_TAGS = frozenset(
+    {"meta", "link", "title", "base", "noscript", "img", "iframe", "style", "script", "template"}
+)
+
+
+@contextmanager
+def _head_set_aside(tree: HtmlElement) -> Iterator[None]:
+    """`tree` with an empty `<head>` for the duration: trafilatura copies the head with the
+    page, then deletes it unread (7 % of a dev-set page's elements; 2 M instructions a page,
+    the same result on all 196 pages). Only a head of inert elements (`_INERT_HEAD_TAGS`) is
+    emptied."""
+    head = tree.find("head")
+    if head is None or not all(e.tag in _INERT_HEAD_TAGS for e in head.iterdescendants()):
+        yield
+        return
+    children, text = list(head), head.text
+    for child in children:
+        head.remove(child)  # the child's tail goes with it, and comes back with it
+    head.text = None
+    try:
+        yield
+    finally:
+        head.text = text
+        head.extend(children)
 
 
 def main_text_blocks(tree: HtmlElement, *, favor_recall: bool = False) -> list[Block]:

@@ -3,14 +3,19 @@ text for screen readers only."""
 
 from __future__ import annotations
 
+import lxml.etree
 import lxml.html
 import pytest
+import trafilatura
 
 from newscrawler.extract.body import (
     _SCREEN_READER_ONLY,
     PARAGRAPH,
     Block,
+    _extractor,
+    _head_set_aside,
     _may_have_missed,
+    _run_trafilatura,
     drop_screen_reader_text,
     screen_reader_names,
 )
@@ -99,3 +104,32 @@ def test_text_for_screen_readers_goes_and_the_tail_stays() -> None:
     )
     drop_screen_reader_text(tree, tree.xpath("//@class"))
     assert tree.text_content() == "Bericht lesen.Seite"
+
+
+HEAD = (
+    '<head><meta charset="utf-8"><title>Titel</title><link rel="canonical" href="/a">'
+    '<noscript><img src="/pixel.gif"></noscript></head>'
+)
+
+
+def test_trafilatura_reads_the_same_page_without_its_head_and_the_head_comes_back() -> None:
+    page = f"<html>{HEAD}<body><article>" + f"<p>{SENTENCE}</p>" * 6 + "</article></body></html>"
+    tree = lxml.html.document_fromstring(page)
+    before = lxml.html.tostring(tree)
+    with _head_set_aside(tree):
+        assert len(tree.find("head")) == 0
+        inside = _run_trafilatura(tree, fast=True, favor_recall=False)
+    assert lxml.html.tostring(tree) == before
+    plain = trafilatura.bare_extraction(
+        lxml.html.document_fromstring(page), options=_extractor(fast=True, favor_recall=False)
+    )
+    assert inside is not None
+    assert lxml.etree.tostring(inside) == lxml.etree.tostring(getattr(plain, "body", None))
+
+
+def test_a_head_holding_more_than_inert_elements_is_left_as_it_is() -> None:
+    tree = lxml.html.document_fromstring(f"<html>{HEAD}<body><p>x</p></body></html>")
+    tree.find("head").append(lxml.html.fromstring("<div class='x'>y</div>"))
+    before = lxml.html.tostring(tree)
+    with _head_set_aside(tree):
+        assert lxml.html.tostring(tree) == before
