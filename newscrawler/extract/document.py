@@ -104,11 +104,12 @@ def _foreign_articles(nodes: list[jsonld.Node], page_urls: list[str]) -> int:
 
 # Inline SVG is drawing code: its text is icon labels ("Camera Icon" before a caption), and
 # trafilatura drops it anyway, after copying it three times (14 % of a dev-set page's elements).
-_CODE = etree.XPath("//script | //style | //template | //svg")
+_CODE_TAGS = ("script", "style", "template", "svg")
 
 
 def strip_code(tree: HtmlElement) -> None:
     """Scripts, styles, templates and inline SVG hold no page text (JSON-LD is read before
-    this)."""
-    for element in _CODE(tree):
-        element.drop_tree()
+    this). Their tails stay, as with `drop_tree`; in one call into lxml, 0.2 against 1.0 ms a
+    page for finding them with XPath and dropping each (the same trees on all 196 dev-set
+    pages)."""
+    etree.strip_elements(tree, *_CODE_TAGS, with_tail=False)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from newscrawler.extract.document import strip_code
 from newscrawler.extract.html import decode_html, parse_html, parse_page
 
 TEXT = "Grünkohl, Bärbel, Straße – 5 € „Zitat“"
@@ -100,3 +101,13 @@ def test_bytes_parse_to_the_tree_of_the_decoded_text() -> None:
     for data in _BYTE_PAGES + [page.read_bytes() for page in fixtures]:
         expected = etree.tostring(parse_html(decode_html(data)), encoding="unicode")
         assert etree.tostring(parse_page(data), encoding="unicode") == expected, data[:80]
+
+
+def test_code_goes_and_the_text_after_it_stays() -> None:
+    tree = parse_html(
+        "<html><body><div>a<svg>s<style>q</style>t</svg>b<p>c<script>z</script>d</p>"
+        "<template><svg></svg>u</template>e<script>1</script><script>2</script>f</div>g"
+        "<style>h</style></body></html>"
+    )
+    strip_code(tree)
+    assert etree.tostring(tree) == b"<html><body><div>ab<p>cd</p>ef</div>g</body></html>"
