@@ -24,10 +24,12 @@ import pytest
 
 from newscrawler.demo import SITES_DIR
 from newscrawler.demo.server import ReplicaServer
+from newscrawler.extract import extract_page
 from newscrawler.workers import (
     MAX_RESTARTS_WITHOUT_PROGRESS,
     ExtractionError,
     ExtractionWorkers,
+    decode_body,
     extract,
     usable_cpus,
     worker_count,
@@ -293,3 +295,23 @@ def test_workers_that_die_on_every_page_close_the_spider(
     assert doomed.stat("finish_reason") == "extraction_workers_failing"
     assert any("without extracting a page" in line for line in doomed.log_lines("ERROR"))
     assert doomed.stat("newscrawler/extraction/worker_crashes") >= MAX_RESTARTS_WITHOUT_PROGRESS
+
+
+def _utf8_page(meta_charset: str) -> bytes:
+    text = "Grünkohl für Bärbel: die Straße am Förde-Ufer wird bis zum Herbst gesperrt. " * 8
+    return (
+        f'<html><head><meta charset="{meta_charset}"><title>Straße gesperrt</title></head>'
+        f"<body><article><h1>Straße gesperrt</h1><p>{text}</p><p>{text}</p></article></body></html>"
+    ).encode()
+
+
+@pytest.mark.parametrize("meta_charset", ["utf-8", "iso-8859-1", "windows-1251"])
+def test_pages_declared_utf8_by_http_extract_as_their_decoded_text(meta_charset: str) -> None:
+    # UTF-8 the extractor reads as UTF-8 by itself is handed over as bytes; a page whose own
+    # declaration says otherwise is decoded as HTTP says (the header wins)
+    body, url = _utf8_page(meta_charset), "https://www.shz.de/lokales/artikel/a-1"
+    when = datetime(2026, 12, 6, tzinfo=timezone.utc)
+    expected = extract_page(body.decode("utf-8"), url, crawled_at=when).article
+    article = extract(body, url, "utf-8", when).article
+    assert article == expected and "Grünkohl" in article.body
+    assert isinstance(decode_body(body, "utf-8"), bytes) is (meta_charset != "windows-1251")

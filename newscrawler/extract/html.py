@@ -165,6 +165,13 @@ def parse_page(html: str | bytes, content_type: str | None = None) -> HtmlElemen
     return _parse(data, _UTF8_PARSER)
 
 
+def parses_as_utf8(data: bytes) -> bool:
+    """Whether `parse_page` reads these bytes as UTF-8 on its own, with no charset from HTTP:
+    it then parses them as they are, for the same tree as from `data.decode("utf-8")` (less a
+    byte-order mark)."""
+    return _utf8_bytes(data, None) is not None
+
+
 def _utf8_bytes(data: bytes, content_type: str | None) -> bytes | None:
     """The page's bytes without a byte-order mark when `decode_html` reads them as UTF-8: valid
     UTF-8 declared as UTF-8, as a Latin charset or not at all. None for anything else."""
