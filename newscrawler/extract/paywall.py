@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
+import numpy as np
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -143,9 +144,28 @@ def letter_pairs(text: str) -> Counter[LetterPair]:
     # Pairs as tuples (`pairwise`), not joined into strings: 16.3 against 22.2 M instructions
     # for the body text of a devset page (callgrind).
     letters = f" {_NOT_LETTERS.sub(' ', text.casefold()).strip()} "
-    pairs = Counter(pairwise(letters))
+    pairs = Counter(pairwise(letters)) if len(letters) < _COUNT_IN_NUMPY else _numpy_pairs(letters)
     pairs.pop((" ", " "), None)
     return pairs
+
+
+_COUNT_IN_NUMPY = 4096
+"""Characters from which pairs are counted in numpy: a page's text (`page_reference`)."""
+
+
+def _numpy_pairs(letters: str) -> Counter[LetterPair]:
+    """`Counter(pairwise(letters))` with the same counts (in another order), counted in numpy:
+    each pair one integer of two 21-bit code points, sorted and counted, with no tuple made per
+    pair. 1.0 against 1.7 ms for a devset page's text."""
+    points = np.frombuffer(letters.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    wide = points.astype(np.uint64)
+    codes, counts = np.unique((wide[:-1] << 21) | wide[1:], return_counts=True)
+    return Counter(
+        {
+            (chr(code >> 21), chr(code & 0x1FFFFF)): count
+            for code, count in zip(codes.tolist(), counts.tolist(), strict=True)
+        }
+    )
 
 
 @dataclass(frozen=True)

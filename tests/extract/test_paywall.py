@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import datetime, timezone
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from newscrawler.extract.document import Document, parse_document, strip_code
 from newscrawler.extract.paywall import (
     LetterProfile,
     _marked,
+    _numpy_pairs,
     find_paywall,
     has_paywall_markup,
     is_free,
@@ -221,3 +224,15 @@ def test_markup_precheck_agrees_with_the_element_walk_on_every_fixture_page() ->
     for page in pages:
         doc = _document(page.read_bytes())
         assert has_paywall_markup(doc) is bool(list(_marked(doc.tree))), page.name
+
+
+@pytest.mark.parametrize(
+    "letters",
+    [
+        " grünkohl für bärbel an der förde straße ſ i̇ ß " * 200,
+        " новости киля 北部ドイツの地方ニュース 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 \udc80 " * 150,  # a lone surrogate too
+        " a b c " * 1000 + "  ",
+    ],
+)
+def test_long_texts_have_the_letter_pairs_of_counting_pair_by_pair(letters: str) -> None:
+    assert _numpy_pairs(letters) == Counter(pairwise(letters))
