@@ -30,6 +30,7 @@ from newscrawler.extract.cleanup import (
     clean_blocks,
     is_furniture,
     squash,
+    words_in,
 )
 from newscrawler.extract.document import Document, parse_document, strip_code
 from newscrawler.extract.html import select
@@ -143,7 +144,7 @@ def extract_page_with_rules(
                                   german=body.german, section=fields.section.value)  # fmt: skip
     body = replace(body, text="\n\n".join(b.text for b in news.blocks))
     # 4. The kind of page, and the item.
-    body_words = count_words(body.text)
+    body_words = words_in(news.blocks)  # = count_words(body.text)
     page_type, signals = _classify(doc, fields, _prose_words(body.text, body_words), body.text)
     if paywall.signals:
         signals = (*signals, *(f"paywall:{s}" for s in paywall.signals))
@@ -356,7 +357,7 @@ def _check_drop(
     is logged and counted)."""
     if paywall.evident:
         return ()
-    before = count_words(_text_of(raw))
+    before = words_in(raw)  # = count_words(_text_of(raw))
     if before < _SUSPICIOUS_MIN_WORDS or after >= (1 - SUSPICIOUS_DROP) * before:
         return ()
     logger.debug(
