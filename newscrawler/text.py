@@ -50,18 +50,29 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+# ASCII is counted as bytes (translate deletes in C): whitespace and non-letters as Python
+# classifies them (no ASCII character is a mark); only the other characters are tallied.
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+_ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+
+
 def letter_share(text: str) -> float:
     """Share of letters (and the vowel signs of scripts like Devanagari) among the visible
     characters: 0.77-0.98 in the article texts of both dev sets, in any script; about 0.5 in
     binary data decoded as text."""
-    counts = Counter(text)  # each distinct character is looked up once
-    visible = letters = 0
-    for char, count in counts.items():
-        if char.isspace():
-            continue
-        visible += count
-        if char.isalpha() or unicodedata.category(char).startswith("M"):
-            letters += count
+    # The same counts as tallying every character (tested): 0.055 against 0.19 ms a page for
+    # devset's bodies, which are mostly ASCII.
+    ascii_part = text.encode("ascii", "ignore")
+    visible = len(ascii_part.translate(None, _ASCII_SPACES))
+    letters = len(ascii_part.translate(None, _ASCII_NOT_LETTERS))
+    if len(ascii_part) < len(text):
+        for char, count in Counter(_ASCII_RUN.sub("", text)).items():  # each distinct once
+            if char.isspace():
+                continue
+            visible += count
+            if char.isalpha() or unicodedata.category(char).startswith("M"):
+                letters += count
     return letters / visible if visible else 0.0
 
 

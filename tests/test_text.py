@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from newscrawler.text import CaselessPattern, normalize_text
+from newscrawler.text import CaselessPattern, letter_share, normalize_text
 
 
 def test_format_characters_are_dropped_every_time_they_occur() -> None:
@@ -65,3 +65,22 @@ def test_caseless_pattern_takes_only_lower_case_ascii() -> None:
     for pattern in (r"[A-Z]+", r"\S+name", "straße"):
         with pytest.raises(ValueError):
             CaselessPattern(pattern)
+
+
+def _letter_share_by_tally(text: str) -> float:
+    """letter_share's definition, character by character."""
+    visible = sum(not ch.isspace() for ch in text)
+    letters = sum(ch.isalpha() or unicodedata.category(ch).startswith("M") for ch in text)
+    return letters / visible if visible else 0.0
+
+
+def test_letter_share_counts_as_a_tally_of_every_character() -> None:
+    every_ascii = "".join(map(chr, range(128)))
+    texts = [
+        "", " \n\t", every_ascii, every_ascii + "äöü ß „Zitat“ – …", "Straße 12, 3.5 %",
+        "नमस्ते दुनिया", "日本語のテキスト。", "½ ² Ⅻ ①", "Cafe\u0301\u00a0\u2003x\u200b",
+        "\x00\x1c\x1f binary \ufffd\ufffd\x7f", "emoji 🙂🙂 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    ]  # fmt: skip
+    for text in texts:
+        assert letter_share(text) == _letter_share_by_tally(text), text
+    assert letter_share("abc 123") == 0.5
