@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawler.extract import byline, jsonld, metadata, newsroom, pagetype, teaser
@@ -192,20 +191,31 @@ def _main_text(doc: Document) -> list[Block]:
         containers = select(doc.tree, doc.rules.body)
         if containers:
             return main_text_blocks(containers[0])
-    own = _own_article(doc)
+    own = own_article(doc.tree, doc.heading)
     return main_text_blocks(own if own is not None else doc.tree)
 
 
-_TOP_ARTICLES = etree.XPath("//article[not(ancestor::article)][.//h1]")
+def own_article(tree: HtmlElement, heading: HtmlElement | None) -> HtmlElement | None:
+    """The top-level `<article>` around the heading, when two or more top-level articles have
+    an `<h1>` (`//article[not(ancestor::article)][.//h1]`, tested equal). Found from the page's
+    few h1s up rather than by testing every article (teaser cards) for an h1 below: 0.057
+    against 0.11 ms a page on devset."""
+    if heading is None:
+        return None
+    tops: list[HtmlElement] = []  # the outermost article around each h1, each once
+    for h1 in tree.iter("h1"):
+        top = _outermost_article(h1)
+        if top is not None and not any(top is seen for seen in tops):
+            tops.append(top)
+    if len(tops) < 2:
+        return None
+    own = _outermost_article(heading)
+    return own if any(own is top for top in tops) else None
 
 
-def _own_article(doc: Document) -> HtmlElement | None:
-    if doc.heading is None:
-        return None
-    articles = _TOP_ARTICLES(doc.tree)
-    if len(articles) < 2:
-        return None
-    return next((a for a in articles if doc.heading in a.iterdescendants()), None)
+def _outermost_article(element: HtmlElement) -> HtmlElement | None:
+    around = list(element.iterancestors("article"))
+    return around[-1] if around else None
 
 
 def _text_of(blocks: list[Block]) -> str:
