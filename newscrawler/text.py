@@ -31,10 +31,15 @@ def _format_characters(characters: set[str]) -> set[str]:
 def normalize_text(text: str) -> str:
     """NFC, format characters (soft hyphen, zero-width space) dropped; spaces collapsed."""
     text = unicodedata.normalize("NFC", text)
+    # No format character is whitespace or printable, and no whitespace but the space is
+    # printable (tested over all of Unicode): printable text is free of format characters, and
+    # already collapsed if no space starts, ends or doubles. 86% of devset's texts are.
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
     collapsed = " ".join(text.split())
-    # A format character is neither whitespace (split keeps it) nor printable (tested over all
-    # of Unicode): a printable result had none to drop, and is the answer. One scan in C instead
-    # of a set of the text's characters: 0.20 against 0.38 ms a page on devset's 3,642 texts.
+    # A printable result had no format characters to drop either, and is the answer. Scans in C
+    # instead of a set of the text's characters: 0.15 against 0.38 ms a page on devset's
+    # 3,642 texts.
     if collapsed.isprintable():
         return collapsed
     if not text.isascii():  # ASCII has no format characters

@@ -27,18 +27,23 @@ def test_every_format_character_of_the_first_planes_is_dropped() -> None:
     assert normalize_text("x" + "".join(formats) + "é") == "xé"
 
 
-def test_format_characters_are_neither_whitespace_nor_printable() -> None:
+def test_format_characters_and_whitespace_are_not_printable_but_the_space() -> None:
     # normalize_text returns the collapsed text as it is when it is printable: exact only if
     # no format character is whitespace (split would drop it) or printable (the check would
     # pass it), in the whole of Unicode
     formats = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
     assert formats and not any(ch.isspace() or ch.isprintable() for ch in formats)
+    # and printable text without a space at its ends or two in a row is already collapsed
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    assert [ch for ch in spaces if ch.isprintable()] == [" "]
 
 
 def test_text_with_other_unprintable_characters_keeps_them() -> None:
     # control characters that are not whitespace take the long way and stay, like before
     assert normalize_text("a\x00 b\u200b c\x7f") == "a\x00 b c\x7f"
     assert normalize_text("ä\ue000  ö\u00ad") == "ä\ue000 ö"
+    for collapsed in ("a b", " a b", "a b ", "a  b", "a\u00a0b", "Straße \u2014 weiter"):
+        assert normalize_text(collapsed) == " ".join(collapsed.split())
 
 
 def test_nfc_and_whitespace() -> None:
