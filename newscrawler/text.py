@@ -83,7 +83,10 @@ def letter_share(text: str) -> float:
 
 def fingerprint(body: str) -> str:
     """Stable 128-bit hash of a body: insensitive to case, whitespace and invisible characters."""
-    normalized = normalize_text(body).casefold()
+    # Paragraph breaks as spaces first: the same normalized text (whitespace for whitespace;
+    # neither composes in NFC, tested), and a body of clean paragraphs is then already
+    # collapsed (normalize_text's early return): 0.08 against 0.12 ms a page on devset.
+    normalized = normalize_text(body.replace("\n\n", " ")).casefold()
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import sys
 import unicodedata
 
 import pytest
 
-from newscrawler.text import CaselessPattern, letter_share, normalize_text
+from newscrawler.text import CaselessPattern, fingerprint, letter_share, normalize_text
 
 
 def test_format_characters_are_dropped_every_time_they_occur() -> None:
@@ -89,3 +90,21 @@ def test_letter_share_counts_as_a_tally_of_every_character() -> None:
     for text in texts:
         assert letter_share(text) == _letter_share_by_tally(text), text
     assert letter_share("abc 123") == 0.5
+
+
+def test_paragraph_breaks_do_not_change_the_fingerprint_as_spaces() -> None:
+    # fingerprint reads "\n\n" as " ": the same normalized text when no canonical
+    # decomposition holds a space or a line feed (so neither composes with a neighbour)
+    for code in range(sys.maxunicode + 1):
+        decomposition = unicodedata.decomposition(chr(code))
+        if decomposition and not decomposition.startswith("<"):
+            assert not {"0020", "000A"} & set(decomposition.split()), hex(code)
+    bodies = [
+        "Erster Absatz.\n\nZweiter Absatz.", "e\n\n\u0301 accent", "a \n\n b", "\n\nStart",
+        "x\u200b\n\n\u200by", "a\n\n\n\nb\n\n", "Straße\n\nSTRASSE", "",
+    ]  # fmt: skip
+    for body in bodies:
+        reference = normalize_text(body).casefold().encode("utf-8")
+        expected = hashlib.blake2b(reference, digest_size=16).hexdigest()
+        assert fingerprint(body) == expected, repr(body)
+    assert fingerprint("Erster Absatz.\n\nZweiter") == fingerprint("erster  absatz. zweiter")
