@@ -28,13 +28,22 @@ def _format_characters(characters: set[str]) -> set[str]:
     return characters & _FORMAT_CHARACTERS
 
 
+def _is_collapsed(text: str) -> bool:
+    """No whitespace but single spaces between words, and no format character: no whitespace
+    but the space is printable, and no format character is (tested over all of Unicode)."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def collapse_whitespace(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text that has nothing to collapse (a scan
+    in C instead of a list of its words)."""
+    return text if _is_collapsed(text) else " ".join(text.split())
+
+
 def normalize_text(text: str) -> str:
     """NFC, format characters (soft hyphen, zero-width space) dropped; spaces collapsed."""
     text = unicodedata.normalize("NFC", text)
-    # No format character is whitespace or printable, and no whitespace but the space is
-    # printable (tested over all of Unicode): printable text is free of format characters, and
-    # already collapsed if no space starts, ends or doubles. 86% of devset's texts are.
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+    if _is_collapsed(text):  # 86% of devset's texts
         return text
     collapsed = " ".join(text.split())
     # A printable result had no format characters to drop either, and is the answer. Scans in C

@@ -9,7 +9,13 @@ import unicodedata
 
 import pytest
 
-from newscrawler.text import CaselessPattern, fingerprint, letter_share, normalize_text
+from newscrawler.text import (
+    CaselessPattern,
+    collapse_whitespace,
+    fingerprint,
+    letter_share,
+    normalize_text,
+)
 
 
 def test_format_characters_are_dropped_every_time_they_occur() -> None:
@@ -108,3 +114,12 @@ def test_paragraph_breaks_do_not_change_the_fingerprint_as_spaces() -> None:
         expected = hashlib.blake2b(reference, digest_size=16).hexdigest()
         assert fingerprint(body) == expected, repr(body)
     assert fingerprint("Erster Absatz.\n\nZweiter") == fingerprint("erster  absatz. zweiter")
+
+
+def test_collapse_whitespace_is_split_and_join() -> None:
+    texts = [
+        "", " ", "a", "a b", " a b", "a b ", "a  b", "a\nb", "a\u00a0b", "a\u200bb", "Straße — x",
+        "\ta\r\nb\x1c", "a\u2003b\u3000", "nur ein Satz.",
+    ]  # fmt: skip
+    for text in texts:
+        assert collapse_whitespace(text) == " ".join(text.split()), repr(text)

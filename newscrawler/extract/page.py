@@ -419,8 +419,8 @@ def _headline_links(tree: HtmlElement) -> dict[HtmlElement, None]:
 
 
 def _teasers(doc: Document) -> Iterator[tuple[str, str]]:
-    """(URL, summary) of each headline link with a paragraph beside it (a teaser): the
-    paragraph of its nearest enclosing element, up to three levels up."""
+    """(link target as written, summary) of each headline link with a paragraph beside it (a
+    teaser): the paragraph of its nearest enclosing element, up to three levels up."""
     for link in _headline_links(doc.tree):
         container = link.getparent()
         for _ in range(3):
@@ -428,7 +428,7 @@ def _teasers(doc: Document) -> Iterator[tuple[str, str]]:
                 break
             summary = container.find(".//p")
             if summary is not None:
-                yield urljoin(doc.url, link.get("href")), summary.text_content()
+                yield link.get("href"), summary.text_content()
                 break
             container = container.getparent()
 
