@@ -28,9 +28,29 @@ def _format_characters(characters: set[str]) -> set[str]:
     return characters & _FORMAT_CHARACTERS
 
 
+def _is_collapsed(text: str) -> bool:
+    """No whitespace but single spaces between words, and no format character: no whitespace
+    but the space is printable, and no format character is (tested over all of Unicode)."""
+    return text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
+def collapse_whitespace(text: str) -> str:
+    """`" ".join(text.split())`, without splitting a text that has nothing to collapse (a scan
+    in C instead of a list of its words)."""
+    return text if _is_collapsed(text) else " ".join(text.split())
+
+
 def normalize_text(text: str) -> str:
     """NFC, format characters (soft hyphen, zero-width space) dropped; spaces collapsed."""
     text = unicodedata.normalize("NFC", text)
+    if _is_collapsed(text):  # 86% of devset's texts
+        return text
+    collapsed = " ".join(text.split())
+    # A printable result had no format characters to drop either, and is the answer. Scans in C
+    # instead of a set of the text's characters: 0.15 against 0.38 ms a page on devset's
+    # 3,642 texts.
+    if collapsed.isprintable():
+        return collapsed
     if not text.isascii():  # ASCII has no format characters
         formats = _format_characters(set(text))
         if formats:
@@ -44,24 +64,38 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
+# ASCII is counted as bytes (translate deletes in C): whitespace and non-letters as Python
+# classifies them (no ASCII character is a mark); only the other characters are tallied.
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+_ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+
+
 def letter_share(text: str) -> float:
     """Share of letters (and the vowel signs of scripts like Devanagari) among the visible
     characters: 0.77-0.98 in the article texts of both dev sets, in any script; about 0.5 in
     binary data decoded as text."""
-    counts = Counter(text)  # each distinct character is looked up once
-    visible = letters = 0
-    for char, count in counts.items():
-        if char.isspace():
-            continue
-        visible += count
-        if char.isalpha() or unicodedata.category(char).startswith("M"):
-            letters += count
+    # The same counts as tallying every character (tested): 0.055 against 0.19 ms a page for
+    # devset's bodies, which are mostly ASCII.
+    ascii_part = text.encode("ascii", "ignore")
+    visible = len(ascii_part.translate(None, _ASCII_SPACES))
+    letters = len(ascii_part.translate(None, _ASCII_NOT_LETTERS))
+    if len(ascii_part) < len(text):
+        for char, count in Counter(_ASCII_RUN.sub("", text)).items():  # each distinct once
+            if char.isspace():
+                continue
+            visible += count
+            if char.isalpha() or unicodedata.category(char).startswith("M"):
+                letters += count
     return letters / visible if visible else 0.0
 
 
 def fingerprint(body: str) -> str:
     """Stable 128-bit hash of a body: insensitive to case, whitespace and invisible characters."""
-    normalized = normalize_text(body).casefold()
+    # Paragraph breaks as spaces first: the same normalized text (whitespace for whitespace;
+    # neither composes in NFC, tested), and a body of clean paragraphs is then already
+    # collapsed (normalize_text's early return): 0.08 against 0.12 ms a page on devset.
+    normalized = normalize_text(body.replace("\n\n", " ")).casefold()
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=16).hexdigest()
 
 

@@ -11,7 +11,7 @@ read German words (`newscrawler.extract.german`) run only when `context.german` 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -40,6 +40,13 @@ _BLOCKS_CACHED = 2048
 @lru_cache(maxsize=_BLOCKS_CACHED)
 def _words(text: str) -> int:
     return len(_WORD.findall(text))
+
+
+def words_in(blocks: Iterable[Block]) -> int:
+    """`count_words` of the blocks' texts joined by a separator without word characters
+    ("\\n\\n", " "): a word never spans two blocks, so it is the sum of each block's cached
+    count (counting the joined body and trafilatura's text again: 0.26 ms a page on devset)."""
+    return sum(_words(block.text) for block in blocks)
 
 
 @lru_cache(maxsize=_BLOCKS_CACHED)

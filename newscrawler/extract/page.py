@@ -12,7 +12,6 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from newscrawler.extract import byline, jsonld, metadata, newsroom, pagetype, teaser
@@ -24,7 +23,14 @@ from newscrawler.extract.body import (
     main_text_blocks,
     unglued,
 )
-from newscrawler.extract.cleanup import CleanedBody, CleanupContext, clean_blocks, is_furniture
+from newscrawler.extract.cleanup import (
+    CleanedBody,
+    CleanupContext,
+    clean_blocks,
+    is_furniture,
+    squash,
+    words_in,
+)
 from newscrawler.extract.document import Document, parse_document, strip_code
 from newscrawler.extract.html import select
 from newscrawler.extract.language import guess_language, is_german
@@ -137,7 +143,7 @@ def extract_page_with_rules(
                                   german=body.german, section=fields.section.value)  # fmt: skip
     body = replace(body, text="\n\n".join(b.text for b in news.blocks))
     # 4. The kind of page, and the item.
-    body_words = count_words(body.text)
+    body_words = words_in(news.blocks)  # = count_words(body.text)
     page_type, signals = _classify(doc, fields, _prose_words(body.text, body_words), body.text)
     if paywall.signals:
         signals = (*signals, *(f"paywall:{s}" for s in paywall.signals))
@@ -185,20 +191,31 @@ def _main_text(doc: Document) -> list[Block]:
         containers = select(doc.tree, doc.rules.body)
         if containers:
             return main_text_blocks(containers[0])
-    own = _own_article(doc)
+    own = own_article(doc.tree, doc.heading)
     return main_text_blocks(own if own is not None else doc.tree)
 
 
-_TOP_ARTICLES = etree.XPath("//article[not(ancestor::article)][.//h1]")
+def own_article(tree: HtmlElement, heading: HtmlElement | None) -> HtmlElement | None:
+    """The top-level `<article>` around the heading, when two or more top-level articles have
+    an `<h1>` (`//article[not(ancestor::article)][.//h1]`, tested equal). Found from the page's
+    few h1s up rather than by testing every article (teaser cards) for an h1 below: 0.057
+    against 0.11 ms a page on devset."""
+    if heading is None:
+        return None
+    tops: list[HtmlElement] = []  # the outermost article around each h1, each once
+    for h1 in tree.iter("h1"):
+        top = _outermost_article(h1)
+        if top is not None and not any(top is seen for seen in tops):
+            tops.append(top)
+    if len(tops) < 2:
+        return None
+    own = _outermost_article(heading)
+    return own if any(own is top for top in tops) else None
 
 
-def _own_article(doc: Document) -> HtmlElement | None:
-    if doc.heading is None:
-        return None
-    articles = _TOP_ARTICLES(doc.tree)
-    if len(articles) < 2:
-        return None
-    return next((a for a in articles if doc.heading in a.iterdescendants()), None)
+def _outermost_article(element: HtmlElement) -> HtmlElement | None:
+    around = list(element.iterancestors("article"))
+    return around[-1] if around else None
 
 
 def _text_of(blocks: list[Block]) -> str:
@@ -306,10 +323,6 @@ def _body(
 
 
 # -- after the cleanup --------------------------------------------------------------------------
-def _squash(text: str) -> str:
-    return " ".join(re.findall(r"\w+", text.casefold()))
-
-
 def _with_shown_teaser(
     doc: Document, blocks: list[Block], fields: Fields, context: CleanupContext
 ) -> tuple[list[Block], str | None]:
@@ -319,10 +332,13 @@ def _with_shown_teaser(
     if not lead:
         return blocks, fields.descriptions[0] if fields.descriptions else None
     blocks = list(blocks)
-    at = next((i for i, b in enumerate(blocks) if _squash(b.text) == _squash(lead)), None)
+    # the cleanup's squash, the same words: each block's is cached from its passes, and the
+    # teaser's is found once (this pass: 0.54 against 0.78 ms a page on devset)
+    squashed_lead = squash(lead)
+    at = next((i for i, b in enumerate(blocks) if squash(b.text) == squashed_lead), None)
     if at is not None:
         blocks.insert(0, blocks.pop(at))
-    elif not any(_squash(lead) in _squash(block.text) for block in blocks[:4]):
+    elif not any(squashed_lead in squash(block.text) for block in blocks[:4]):
         blocks.insert(0, Block(PARAGRAPH, lead))
     return blocks, lead
 
@@ -351,7 +367,7 @@ def _check_drop(
     is logged and counted)."""
     if paywall.evident:
         return ()
-    before = count_words(_text_of(raw))
+    before = words_in(raw)  # = count_words(_text_of(raw))
     if before < _SUSPICIOUS_MIN_WORDS or after >= (1 - SUSPICIOUS_DROP) * before:
         return ()
     logger.debug(
@@ -403,8 +419,8 @@ def _headline_links(tree: HtmlElement) -> dict[HtmlElement, None]:
 
 
 def _teasers(doc: Document) -> Iterator[tuple[str, str]]:
-    """(URL, summary) of each headline link with a paragraph beside it (a teaser): the
-    paragraph of its nearest enclosing element, up to three levels up."""
+    """(link target as written, summary) of each headline link with a paragraph beside it (a
+    teaser): the paragraph of its nearest enclosing element, up to three levels up."""
     for link in _headline_links(doc.tree):
         container = link.getparent()
         for _ in range(3):
@@ -412,7 +428,7 @@ def _teasers(doc: Document) -> Iterator[tuple[str, str]]:
                 break
             summary = container.find(".//p")
             if summary is not None:
-                yield urljoin(doc.url, link.get("href")), summary.text_content()
+                yield link.get("href"), summary.text_content()
                 break
             container = container.getparent()
 

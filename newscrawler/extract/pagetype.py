@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from newscrawler.extract.jsonld import (
     ARTICLE_TYPES,
@@ -19,6 +19,7 @@ from newscrawler.extract.jsonld import (
     Node,
     node_types,
 )
+from newscrawler.text import collapse_whitespace
 
 ARTICLE, LIVEBLOG, VIDEO, INDEX, UNKNOWN = "article", "liveblog", "video", "index", "unknown"
 ARTICLE_PAGE_TYPES = frozenset({ARTICLE, LIVEBLOG})
@@ -142,13 +143,17 @@ def _page_type(evidence: PageEvidence) -> str:
 
 
 def teasers_in_body(teasers: Iterable[tuple[str, str]], page_url: str, body: str) -> int:
-    """Of the page's teasers (a headline link's absolute URL, the summary beside it), those to
-    other pages whose summary the body repeats: a section front's teaser list taken for text."""
-    flat_body = " ".join(body.split())
+    """Of the page's teasers (a headline link's URL, absolute or relative to the page, and the
+    summary beside it), those to other pages whose summary the body repeats: a section front's
+    teaser list taken for text."""
+    # paragraph breaks as spaces: the same words, and a clean body needs no split
+    flat_body = collapse_whitespace(body.replace("\n\n", " "))
     found = set()
-    for url, summary in teasers:
-        words = " ".join(summary.split()).split()
-        start = " ".join(words[:_SUMMARY_WORDS])
-        if url != page_url and len(words) >= _MIN_SUMMARY_WORDS and start in flat_body:
+    for link, summary in teasers:
+        words = summary.split()
+        if len(words) < _MIN_SUMMARY_WORDS or " ".join(words[:_SUMMARY_WORDS]) not in flat_body:
+            continue
+        url = urljoin(page_url, link)  # only for a repeated summary: most are not
+        if url != page_url:
             found.add(url)
     return len(found)

@@ -10,8 +10,9 @@ from lxml import etree
 
 from newscrawler.extract import german
 from newscrawler.extract.body import HEADING, ITEM, PARAGRAPH, Block, blocks_from_body
-from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture
+from newscrawler.extract.cleanup import CleanupContext, clean_blocks, is_furniture, words_in
 from newscrawler.extract.paywall import LetterProfile
+from newscrawler.text import count_words
 
 GERMAN = CleanupContext(german=True)
 OTHER = CleanupContext(german=False)
@@ -288,3 +289,12 @@ def test_repeated_paragraph_is_kept_once() -> None:
         [_p(text), _p("Anderer Text dazwischen."), _p(text)], CleanupContext()
     ).blocks
     assert [b.text for b in kept] == [text, "Anderer Text dazwischen."]
+
+
+def test_words_in_blocks_is_the_count_of_their_joined_text() -> None:
+    # blocks that end and start with word characters, digits, underscores, non-Latin words
+    texts = ["Ende", "Anfang_2 und 3,5 Mio.", "", "  ", "Straße—weiter", "日本語 テキスト", "x"]
+    blocks = [_p(text) for text in texts]
+    for separator in ("\n\n", " "):
+        assert words_in(blocks) == count_words(separator.join(texts))
+    assert words_in([]) == 0

@@ -14,6 +14,7 @@ import lxml.html
 from newscrawler import NewsArticle, extract_article
 from newscrawler.extract import ExtractedPage, extract_page
 from newscrawler.extract.metadata import select_texts
+from newscrawler.extract.page import own_article
 
 CRAWLED = datetime(2024, 7, 1, 12, 0, tzinfo=timezone.utc)
 FIXTURE = Path(__file__).parent / "fixtures" / "graph_article.html"
@@ -194,3 +195,41 @@ def test_inline_svg_labels_are_not_page_text() -> None:
     page = extract_page(_page('<meta property="og:image" content="/bild.jpg">', body), URL)
     assert page.article.image_caption == "Die neue Sporthalle."
     assert "Camera Icon" not in page.article.body
+
+
+_TOP_ARTICLES_WITH_H1 = "//article[not(ancestor::article)][.//h1]"
+
+
+def _own_article_by_xpath(
+    tree: lxml.html.HtmlElement, heading: lxml.html.HtmlElement
+) -> lxml.html.HtmlElement | None:
+    """own_article's definition: of two or more top-level articles with an h1, the heading's."""
+    articles = tree.xpath(_TOP_ARTICLES_WITH_H1)
+    if len(articles) < 2:
+        return None
+    return next((a for a in articles if heading in a.iterdescendants()), None)
+
+
+def test_own_article_is_the_top_article_with_an_h1_around_the_heading() -> None:
+    shapes = [
+        "<h1>A</h1><p>x</p>",
+        "<article><h1>A</h1></article>",
+        "<article><h1>A</h1></article><article><h1>B</h1><p>y</p></article>",
+        "<article><h1>A</h1><h1>A2</h1></article><article><h2>teaser</h2></article>",
+        "<article><article><h1>A</h1></article></article><article><div><h1>B</h1></div></article>",
+        "<h1>Site</h1><article><h1>A</h1></article><article><h2>B</h2></article>",
+        "<main><article><header><h1>A</h1></header><article><h2>card</h2></article></article>"
+        "<section><article><h1>B</h1></article><article><h1>C</h1></article></section></main>",
+        "<article><h2>A</h2><p>z</p></article><article><h1>B</h1></article><h1>C</h1>",
+    ]
+    pages = [lxml.html.fromstring(f"<html><body>{shape}</body></html>") for shape in shapes]
+    fixtures = sorted((Path(__file__).parent / "fixtures").glob("*.html"))
+    pages += [lxml.html.fromstring(path.read_bytes()) for path in fixtures]
+    compared = 0
+    for tree in pages:
+        for heading in tree.iter("h1", "h2", "article", "p"):
+            expected = _own_article_by_xpath(tree, heading)
+            assert own_article(tree, heading) is expected, lxml.html.tostring(tree)[:200]
+            compared += expected is not None
+    assert compared >= 5  # the comparison met pages with an own article, not only None
+    assert own_article(pages[0], None) is None
