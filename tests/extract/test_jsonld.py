@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import lxml.html
+import itertools
 
+import lxml.html
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from newscrawler.extract import jsonld
 from newscrawler.extract.jsonld import (
     find_article,
     get,
@@ -12,6 +17,7 @@ from newscrawler.extract.jsonld import (
     loads_lenient,
     node_types,
     person_names,
+    unwrapped,
 )
 
 
@@ -41,6 +47,27 @@ def test_several_objects_in_one_block() -> None:
 
 def test_cdata_and_invalid_escape() -> None:
     assert loads_lenient('//<![CDATA[\n{"headline": "It\\\'s"}\n//]]>') == [{"headline": "It's"}]
+
+
+def _unwrapped_by_regex(text: str) -> str:
+    """What `unwrapped` stands for: the wrapper pattern searched over the whole block."""
+    return jsonld._WRAPPERS.sub("", text.strip()).strip()
+
+
+_WRAPPER_PIECES = ["", " ", "\n", "//", "// ", "<!--", "-->", "<![CDATA[", "]]>", "{}", "<", "-"]
+
+
+def test_unwrapped_pre_check_agrees_with_the_regex_on_every_wrapper_combination() -> None:
+    for pieces in itertools.product(_WRAPPER_PIECES, repeat=4):
+        text = "".join(pieces)
+        assert unwrapped(text) == _unwrapped_by_regex(text), repr(text)
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from([*_WRAPPER_PIECES, "a", '"x"', "\t", "/", "]", "!"]), max_size=8))
+def test_unwrapped_pre_check_agrees_with_the_regex(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert unwrapped(text) == _unwrapped_by_regex(text)
 
 
 def test_unreadable_block_is_skipped() -> None:
