@@ -478,7 +478,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
 
-    pages = [(url, html.encode("utf-8")) for url, html in load_pages(args.pages)]
+    pages = load_pages(args.pages)
     source = args.pages if (args.pages / "cases.jsonl").is_file() else "tests/extract/fixtures"
     page_kib = statistics.fmean(len(body) for _, body in pages) / 1024
     print(f"{len(pages)} distinct pages from {source}; load average {os.getloadavg()[0]:.2f}")

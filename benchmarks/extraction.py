@@ -59,8 +59,8 @@ PASSES: list[tuple[str, Any, str]] = [
 ]
 
 
-def load_pages(folder: Path, as_text: bool) -> list[tuple[str, bytes | str]]:
-    """(url, html) of every page in a dev-set folder, or of the golden test pages."""
+def load_pages(folder: Path) -> list[tuple[str, bytes]]:
+    """(url, html as served) of every page in a dev-set folder, or of the golden test pages."""
     cases = folder / "cases.jsonl"
     pages: list[tuple[str, bytes]] = []
     if cases.is_file():
@@ -73,9 +73,7 @@ def load_pages(folder: Path, as_text: bool) -> list[tuple[str, bytes | str]]:
         for expected in sorted(fixtures.glob("*.json")):
             url = json.loads(expected.read_text(encoding="utf-8"))["url"]
             pages.append((url, expected.with_suffix(".html").read_bytes()))
-    if as_text:
-        return [(url, data.decode("utf-8", "replace")) for url, data in pages]
-    return list(pages)
+    return pages
 
 
 class PassClock:
@@ -167,7 +165,9 @@ def main() -> int:
     )
     args = parser.parse_args()
     for folder in args.pages:
-        pages = load_pages(folder, as_text=args.input == "text")
+        pages: list[tuple[str, bytes | str]] = list(load_pages(folder))
+        if args.input == "text":
+            pages = [(url, html.decode("utf-8", "replace")) for url, html in load_pages(folder)]
         source = folder if (folder / "cases.jsonl").is_file() else "tests/extract/fixtures"
         print(f"\n== {len(pages)} pages from {source}, as {args.input}")
         report(measure(pages, args.rounds))

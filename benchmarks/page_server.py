@@ -96,7 +96,7 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1500)
     parser.add_argument("--pages", type=Path, default=ROOT.parent / "shared" / "devset")
     args = parser.parse_args()
-    pages = [(url, html.encode("utf-8")) for url, html in load_pages(args.pages)]
+    pages = load_pages(args.pages)
     asyncio.run(serve(pages, args.n))
 
 

@@ -337,7 +337,7 @@ def main() -> int:
     parser.add_argument("--large-mb", type=int, nargs="+", default=[256, 1024])
     parser.add_argument("--skip", default="", help="parts to skip, e.g. 12")
     args = parser.parse_args()
-    pages = [(url, html.encode("utf-8")) for url, html in load_pages(args.pages)]
+    pages = load_pages(args.pages)
     print(f"{len(pages)} distinct pages; load average {os.getloadavg()[0]:.2f}", flush=True)
     with tempfile.TemporaryDirectory(prefix="warc-bench-") as tmp:
         workdir = Path(tmp)
