@@ -136,7 +136,11 @@ def serve(site: str, port: int, output_dir: Path) -> int:
     with server:
         print(try_it(site, server.url, spider, output_dir.absolute()), flush=True)
         with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the usual way to stop
-            stopped.wait()
+            # A timed wait, again and again: Python runs its Ctrl-C handler in the main thread
+            # between bytecodes, and a wait without end can miss a signal the kernel delivered
+            # to a server thread (seen in CI: the server kept serving after Ctrl-C).
+            while not stopped.wait(0.5):
+                pass
     print(f"Stopped serving the {site} replica.")
     return 0
 
