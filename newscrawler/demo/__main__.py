@@ -14,7 +14,6 @@ state of their own, so that trying the cron line leaves the real `output/.state/
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import shlex
@@ -132,15 +131,16 @@ def serve(site: str, port: int, output_dir: Path) -> int:
         print(f"Cannot serve on port {port} ({error}): try --port N", file=sys.stderr)
         return 1
     stopped = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # Ctrl-C and SIGTERM both stop serving, whatever the shell that started us set up: a
+    # script's background job inherits SIGINT ignored, and Ctrl-C would never reach Python.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stopped.set())
     with server:
         print(try_it(site, server.url, spider, output_dir.absolute()), flush=True)
-        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C: the usual way to stop
-            # A timed wait, again and again: Python runs its Ctrl-C handler in the main thread
-            # between bytecodes, and a wait without end can miss a signal the kernel delivered
-            # to a server thread (seen in CI: the server kept serving after Ctrl-C).
-            while not stopped.wait(0.5):
-                pass
+        # A timed wait, again and again: Python runs signal handlers in the main thread between
+        # bytecodes, and a wait without end may not wake for a signal another thread received.
+        while not stopped.wait(0.5):
+            pass
     print(f"Stopped serving the {site} replica.")
     return 0
 
