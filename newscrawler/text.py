@@ -124,9 +124,20 @@ class CaselessPattern:
         self.pattern = pattern
         self._lower = re.compile(pattern)
         self._caseless = re.compile(pattern, re.IGNORECASE)
+        # An alternation of plain words is looked for with `in`, word by word: sre tries the
+        # alternation at every position (1.8 times the time for the author markers of every
+        # element, devset).
+        words = tuple(pattern.split("|"))
+        self.plain_words = words if all(word.isalnum() for word in words) else None
 
     def search(self, text: str) -> bool:
         """Whether the pattern occurs in `text`, in any case."""
-        if text.isascii():
-            return self._lower.search(text.lower()) is not None
-        return self._caseless.search(text) is not None
+        if not text.isascii():
+            return self._caseless.search(text) is not None
+        lowered = text.lower()
+        if self.plain_words is None:
+            return self._lower.search(lowered) is not None
+        for word in self.plain_words:  # noqa: SIM110 (any() over a generator: twice the time)
+            if word in lowered:
+                return True
+        return False

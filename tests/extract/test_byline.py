@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import lxml.html
 import pytest
 from hypothesis import given, settings
@@ -71,7 +73,8 @@ def test_visible_byline_from_author_link() -> None:
 
 
 def test_author_words_are_the_plain_words_of_the_pattern() -> None:
-    assert all(word.isalpha() and word.isascii() for word in byline._AUTHOR_WORDS)
+    words = byline._AUTHOR_CLASS.plain_words
+    assert words and all(word.isalpha() and word.isascii() for word in words)
 
 
 @settings(max_examples=400)
@@ -85,4 +88,5 @@ def test_author_words_are_the_plain_words_of_the_pattern() -> None:
     ).map("".join)
 )  # fmt: skip
 def test_author_marker_test_agrees_with_the_caseless_pattern(marker: str) -> None:
-    assert byline._names_author(marker) == byline._AUTHOR_CLASS.search(marker)
+    caseless = re.compile(byline._AUTHOR_CLASS.pattern, re.IGNORECASE)
+    assert byline._AUTHOR_CLASS.search(marker) == (caseless.search(marker) is not None)
